@@ -1,0 +1,68 @@
+"""Run-level invariants over the working warehouse, checked right after landing.
+
+These are the failures that mean the *run* is broken (not a few bad records): a file whose lines
+do not add up, or a share of quarantined records so high that the delivery itself is suspect.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from data_quality.outcomes import CheckOutcome
+
+
+def loads_balanced(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """Per file: lines read = loaded + quarantined, and the raw tables hold exactly those rows."""
+    rows = con.execute(
+        """
+        with loaded as (
+            select content_sha256, count(*) as n from raw.event_records group by all
+        ), quarantined as (
+            select content_sha256, count(*) as n from raw.quarantine group by all
+        )
+        select f.source_file, f.lines_read, f.rows_loaded, f.rows_quarantined,
+               coalesce(l.n, 0), coalesce(q.n, 0)
+        from raw.file_loads f
+        left join loaded l using (content_sha256)
+        left join quarantined q using (content_sha256)
+        where f.lines_read <> f.rows_loaded + f.rows_quarantined
+           or f.rows_loaded <> coalesce(l.n, 0)
+           or f.rows_quarantined <> coalesce(q.n, 0)
+        order by f.source_file
+        """
+    ).fetchall()
+    files = con.execute("select count(*) from raw.file_loads").fetchall()[0][0]
+    return CheckOutcome(
+        table="audit_loads",
+        name="lines_read_equal_loaded_plus_quarantined",
+        passed=not rows,
+        severity="ERROR",
+        description="For every landed file, lines read = rows loaded + rows quarantined, "
+        "and both counts match the raw tables.",
+        metadata={"files_checked": files, "unbalanced_files": [r[0] for r in rows[:20]]},
+    )
+
+
+def quarantine_share(
+    con: duckdb.DuckDBPyConnection, load_id: str, max_share: float
+) -> CheckOutcome:
+    """The share of this run's records that went to quarantine stays under the configured limit."""
+    lines, quarantined = con.execute(
+        "select coalesce(sum(lines_read), 0), coalesce(sum(rows_quarantined), 0) "
+        "from raw.file_loads where load_id = ?",
+        [load_id],
+    ).fetchall()[0]
+    share = (quarantined / lines) if lines else 0.0
+    return CheckOutcome(
+        table="audit_quarantine",
+        name="quarantine_share_within_limit",
+        passed=share <= max_share,
+        severity="ERROR",
+        description=f"At most {max_share:.0%} of a run's records may be quarantined "
+        "(MAX_QUARANTINE_SHARE); more means a broken delivery, not a few bad records.",
+        metadata={
+            "records_read": int(lines),
+            "records_quarantined": int(quarantined),
+            "share": round(share, 4),
+        },
+    )

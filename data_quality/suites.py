@@ -1,0 +1,65 @@
+"""Great Expectations suites for the published marts, declared as data.
+
+Each entry: (table, expectation class name, kwargs, severity). ERROR expectations block the
+publish; WARN ones are reported. GX itself is imported lazily by `gx_validation`, so this module
+stays importable (and reviewable) without paying GX's import cost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data_quality.outcomes import Severity
+
+VERIFICATION_LEVELS = ["verified", "corroborated", "single_source", "unverified", "disputed"]
+TONES = ["certain", "likely", "possible", "doubtful"]
+ENTITY_TYPES = ["military_unit", "location", "organization", "person", "weapon_system", "unknown"]
+QUALITY_FLAGS = [
+    "source_count_mismatch", "sources_list_mismatch", "status_inconsistent",
+    "unknown_stated_status", "unknown_tone", "unknown_entity_type", "unknown_category",
+    "conflicting_duplicate", "malformed_source_report", "malformed_entity",
+]  # fmt: skip
+
+Expectation = tuple[str, str, dict[str, Any], Severity]
+
+SUITES: dict[str, list[Expectation]] = {
+    "fct_events": [
+        ("events_exist", "ExpectTableRowCountToBeBetween", {"min_value": 1}, "ERROR"),
+        ("event_id_unique", "ExpectColumnValuesToBeUnique", {"column": "event_id"}, "ERROR"),
+        ("event_id_not_null", "ExpectColumnValuesToNotBeNull", {"column": "event_id"}, "ERROR"),
+        ("extracted_at_not_null", "ExpectColumnValuesToNotBeNull", {"column": "extracted_at"}, "ERROR"),
+        ("score_in_unit_interval", "ExpectColumnValuesToBeBetween",
+         {"column": "confidence_score", "min_value": 0, "max_value": 1}, "ERROR"),
+        ("level_in_vocabulary", "ExpectColumnValuesToBeInSet",
+         {"column": "verification_level", "value_set": VERIFICATION_LEVELS}, "ERROR"),
+        ("outlets_not_fewer_than_independent_sources", "ExpectColumnPairValuesAToBeGreaterThanB",
+         {"column_A": "n_outlets", "column_B": "n_independent_sources", "or_equal": True}, "ERROR"),
+        ("reports_not_fewer_than_outlets", "ExpectColumnPairValuesAToBeGreaterThanB",
+         {"column_A": "n_source_reports", "column_B": "n_outlets", "or_equal": True}, "ERROR"),
+        ("story_id_all_digits", "ExpectColumnValuesToMatchRegex",
+         {"column": "source_story_id", "regex": r"^[0-9]+$"}, "ERROR"),
+        ("mostly_consistent_source_counts", "ExpectColumnValuesToBeInSet",
+         {"column": "source_count_consistent", "value_set": [True], "mostly": 0.8}, "WARN"),
+    ],
+    "fct_claims": [
+        ("claim_id_unique", "ExpectColumnValuesToBeUnique", {"column": "claim_id"}, "ERROR"),
+        ("outlet_id_not_null", "ExpectColumnValuesToNotBeNull", {"column": "outlet_id"}, "ERROR"),
+        ("tone_mostly_in_vocabulary", "ExpectColumnValuesToBeInSet",
+         {"column": "tone", "value_set": TONES, "mostly": 0.95}, "WARN"),
+    ],
+    "fct_event_versions": [
+        ("one_current_version_per_event", "ExpectCompoundColumnsToBeUnique",
+         {"column_list": ["event_id", "valid_from"]}, "ERROR"),
+    ],
+    "dim_entities": [
+        ("entity_id_unique", "ExpectColumnValuesToBeUnique", {"column": "entity_id"}, "ERROR"),
+        ("entity_type_in_vocabulary", "ExpectColumnValuesToBeInSet",
+         {"column": "entity_type", "value_set": ENTITY_TYPES}, "ERROR"),
+    ],
+    "dim_outlets": [
+        ("outlet_id_unique", "ExpectColumnValuesToBeUnique", {"column": "outlet_id"}, "ERROR"),
+    ],
+    "audit_quarantine": [
+        ("reason_code_not_null", "ExpectColumnValuesToNotBeNull", {"column": "reason_code"}, "ERROR"),
+    ],
+}  # fmt: skip

@@ -1,0 +1,118 @@
+-- Contract §3 consistency rules (and vocabulary rules) checked per event version: one row per
+-- (version, reason code) that applies. A clean version has no rows here.
+with
+
+versions as (
+    select * from {{ ref('int_event_versions_sequenced') }}
+),
+
+scored as (
+    select * from {{ ref('int_event_versions_scored') }}
+),
+
+stated_rules as (
+    select * from {{ ref('stated_statuses') }}
+),
+
+claims as (
+    select * from {{ ref('int_claims_resolved') }}
+),
+
+reports as (
+    select * from {{ ref('stg_raw__source_reports') }}
+),
+
+mentions as (
+    select * from {{ ref('stg_raw__entity_mentions') }}
+),
+
+entity_types as (
+    select entity_type from {{ ref('entity_types') }}
+),
+
+listed as (
+    select * from {{ ref('stg_raw__listed_sources') }}
+),
+
+outlets as (
+    select outlet_as_written, outlet_id from {{ ref('int_outlet_names_resolved') }}
+),
+
+listed_outlets as (
+    select distinct versions.version_id, outlets.outlet_id
+    from versions
+    inner join listed on listed.record_id = versions.record_id
+    inner join outlets on outlets.outlet_as_written = listed.outlet_as_written
+),
+
+reported_outlets as (
+    select distinct version_id, outlet_id from claims
+),
+
+-- rule 3b: `sources` and the outlets of `source_reports` name the same set
+outlet_set_differences as (
+    select coalesce(l.version_id, r.version_id) as version_id
+    from listed_outlets as l
+    full outer join reported_outlets as r
+        on r.version_id = l.version_id and r.outlet_id = l.outlet_id
+    where l.outlet_id is null or r.outlet_id is null
+),
+
+flags as (
+    -- rule 3: stated source count = distinct normalised outlets among the reports
+    select versions.version_id, 'source_count_mismatch' as reason_code
+    from versions inner join scored on scored.version_id = versions.version_id
+    where versions.stated_source_count is null or versions.stated_source_count <> scored.n_outlets
+
+    union all
+    select distinct version_id, 'sources_list_mismatch' from outlet_set_differences
+
+    -- rule 4: the stated status agrees with the corroboration we compute
+    union all
+    select versions.version_id, 'status_inconsistent'
+    from versions
+    inner join scored on scored.version_id = versions.version_id
+    inner join stated_rules on stated_rules.stated_status = versions.stated_status
+    where scored.n_independent_sources < stated_rules.min_independent_sources
+        or scored.n_independent_sources > coalesce(stated_rules.max_independent_sources, scored.n_independent_sources)
+
+    union all
+    select version_id, 'unknown_stated_status' from versions where not is_known_stated_status
+
+    -- rule 5: vocabularies of tone and entity type (and the contract's category list)
+    union all
+    select distinct version_id, 'unknown_tone' from claims where not is_known_tone
+
+    union all
+    select distinct versions.version_id, 'unknown_entity_type'
+    from versions
+    inner join mentions on mentions.record_id = versions.record_id
+    left join entity_types on entity_types.entity_type = mentions.entity_type_as_written
+    where entity_types.entity_type is null
+
+    union all
+    select version_id, 'unknown_category' from versions where not is_known_category
+
+    -- rule 6: one extraction delivered with two different contents
+    union all
+    select version_id, 'conflicting_duplicate' from versions where has_conflicting_contents
+
+    -- reports and entities that cannot be attributed
+    union all
+    select distinct versions.version_id, 'malformed_source_report'
+    from versions
+    inner join reports on reports.record_id = versions.record_id
+    where reports.outlet_as_written is null or reports.claim_text is null
+
+    union all
+    select distinct versions.version_id, 'malformed_entity'
+    from versions
+    inner join mentions on mentions.record_id = versions.record_id
+    where mentions.mention_name is null
+),
+
+final as (
+    select distinct version_id, reason_code from flags
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- Nothing disappears: every loaded record is the selected delivery of an event version, a
+-- harmless duplicate of one (same content), or a quarantined conflicting duplicate.
+with
+
+ranked as (
+    select * from {{ ref('int_event_records_ranked') }}
+),
+
+versions as (
+    select version_id, record_id from {{ ref('fct_event_versions') }}
+    inner join {{ ref('int_event_versions_sequenced') }} using (version_id)
+),
+
+quarantined as (
+    select content_sha256, line_number from {{ ref('audit_quarantine') }}
+    where quarantine_stage = 'modelling'
+),
+
+final as (
+    select ranked.record_id, ranked.source_file, ranked.line_number
+    from ranked
+    left join versions on versions.record_id = ranked.record_id
+    left join quarantined
+        on quarantined.content_sha256 = ranked.content_sha256
+        and quarantined.line_number = ranked.line_number
+    where not (
+        (ranked.is_selected and versions.record_id is not null)
+        or (not ranked.is_selected and not ranked.conflicts_with_selected)
+        or (not ranked.is_selected and quarantined.line_number is not null)
+    )
+)
+
+select * from final

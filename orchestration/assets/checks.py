@@ -1,0 +1,49 @@
+"""Great Expectations suites over the marts about to be published, as blocking asset checks.
+
+They run after `dbt build` (whose tests are asset checks of their own) and before publishing:
+an ERROR expectation that fails keeps `published/warehouse` from running.
+"""
+
+
+import dagster as dg
+
+from data_quality.gx_validation import validate_tables
+from data_quality.suites import SUITES
+from orchestration.assets.keys import WAREHOUSE_POOL, mart_key
+from orchestration.resources import WarehouseResource
+
+GX_CHECK_SPECS = [
+    dg.AssetCheckSpec(
+        f"gx_{name}",
+        asset=mart_key(table),
+        blocking=True,
+        description=f"Great Expectations: {class_name}",
+    )
+    for table, expectations in SUITES.items()
+    for name, class_name, _, _ in expectations
+]
+
+
+@dg.multi_asset_check(specs=GX_CHECK_SPECS, name="gx_mart_suites", pool=WAREHOUSE_POOL)
+def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    with warehouse.connect(read_only=True) as con:
+        # Arrow → pandas: GX validates DataFrames; the SQL datasource over DuckDB is broken.
+        frames = {
+            table: con.execute(f'select * from marts."{table}"').to_arrow_table().to_pandas()
+            for table in SUITES  # table names are constants of data_quality.suites
+        }
+    outcomes = validate_tables(frames)
+    failed = [o for o in outcomes if not o.passed]
+    context.log.info(
+        "GX: %d expectations, %d failed (%d blocking)",
+        len(outcomes), len(failed), sum(o.blocks_publish for o in outcomes),
+    )  # fmt: skip
+    for outcome in outcomes:
+        yield dg.AssetCheckResult(
+            asset_key=mart_key(outcome.table),
+            check_name=outcome.name,
+            passed=outcome.passed,
+            severity=dg.AssetCheckSeverity(outcome.severity),
+            description=outcome.description,
+            metadata={k: v for k, v in outcome.metadata.items() if v is not None},
+        )

@@ -1,0 +1,48 @@
+"""Publish: the audited marts → `published.duckdb` (atomic rename) and Parquet exports."""
+
+
+import dagster as dg
+
+from orchestration.assets.checks import gx_mart_suites
+from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
+from orchestration.assets.transform import warehouse_dbt_models
+from orchestration.publishing.publisher import publish
+from orchestration.resources import WarehouseResource
+
+MART_KEYS = sorted(
+    (spec.key for spec in warehouse_dbt_models.specs if spec.group_name == MARTS_GROUP),
+    key=lambda key: key.to_user_string(),
+)
+
+
+@dg.asset(
+    key=PUBLISHED_WAREHOUSE,
+    deps=MART_KEYS,
+    group_name="publish",
+    pool=WAREHOUSE_POOL,
+    description="The published warehouse analysts and BI tools read. Runs only after every "
+    "blocking check (dbt tests, GX suites, landing invariants) passed.",
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    settings = warehouse.settings
+    result = publish(
+        settings.working_db, settings.published_db, settings.exports_dir, run_id=context.run_id
+    )
+    context.log.info(
+        "published version %s to %s (%d tables)",
+        result.version_id, result.path, len(result.row_counts),
+    )  # fmt: skip
+    return dg.MaterializeResult(
+        metadata={
+            "version_id": result.version_id,
+            "path": dg.MetadataValue.path(str(result.path)),
+            "exports_dir": dg.MetadataValue.path(str(result.exports_dir)),
+            "row_counts": result.row_counts,
+            "dagster/row_count": result.row_counts.get("fct_events", 0),
+        }
+    )
+
+
+__all__ = ["published_warehouse", "gx_mart_suites"]

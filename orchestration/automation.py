@@ -1,0 +1,47 @@
+"""The pipeline job, the landing-directory sensor and the daily schedule."""
+
+
+import hashlib
+
+import dagster as dg
+
+from orchestration.landing.discover import discover
+from orchestration.settings import load_settings
+
+warehouse_job = dg.define_asset_job(
+    "warehouse_job",
+    selection=dg.AssetSelection.all(),
+    description="Land new files, build and test the marts, run the checks, publish.",
+)
+
+daily_schedule = dg.ScheduleDefinition(
+    name="daily_warehouse_build",
+    job=warehouse_job,
+    cron_schedule="15 2 * * *",
+    execution_timezone="UTC",
+)
+
+
+def landing_state_key(files: list[tuple[str, int, int]]) -> str:
+    """A fingerprint of what the landing directory holds (paths, sizes, mtimes)."""
+    digest = hashlib.sha256()
+    for path, size, mtime_ns in sorted(files):
+        digest.update(f"{path}\0{size}\0{mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+def landing_directory_sensor(context: dg.SensorEvaluationContext):
+    """Request a run when the landing directory changed since the last request.
+
+    The run_key is the directory's fingerprint, so two ticks that see the same files request one
+    run; loading itself is idempotent per file content anyway (the manifest).
+    """
+    files = discover(load_settings().landing_dir)
+    if not files:
+        return dg.SkipReason("landing directory is empty")
+    key = landing_state_key([(f.relative_path, f.size_bytes, f.mtime_ns) for f in files])
+    if key == context.cursor:
+        return dg.SkipReason("no change in the landing directory")
+    context.update_cursor(key)
+    return dg.RunRequest(run_key=key)

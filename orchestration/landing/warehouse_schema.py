@@ -1,0 +1,50 @@
+"""DDL of the raw layer: the only tables written outside dbt (dbt reads them as sources)."""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_DDL = """
+create schema if not exists raw;
+
+-- One row per delivered file content: the manifest that makes loading exactly-once.
+create table if not exists raw.file_loads (
+    content_sha256   varchar primary key,
+    load_id          varchar not null,
+    source_file      varchar not null,
+    file_format      varchar not null,
+    size_bytes       bigint not null,
+    lines_read       bigint not null,
+    rows_loaded      bigint not null,
+    rows_quarantined bigint not null,
+    loaded_at        timestamptz not null
+);
+
+-- Every record that passed structural validation, kept whole (unknown fields included).
+create table if not exists raw.event_records (
+    load_id        varchar not null,
+    source_file    varchar not null,
+    content_sha256 varchar not null,
+    line_number    bigint not null,
+    source_format  varchar not null,
+    record         json not null,
+    extra_fields   json,
+    loaded_at      timestamptz not null
+);
+
+-- Records that could not be loaded, with the reason. Nothing is dropped silently.
+create table if not exists raw.quarantine (
+    load_id        varchar not null,
+    source_file    varchar not null,
+    content_sha256 varchar not null,
+    line_number    bigint,
+    reason_code    varchar not null,
+    detail         varchar,
+    raw_text       varchar,
+    loaded_at      timestamptz not null
+);
+"""
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)

@@ -1,0 +1,68 @@
+"""Every setting of the pipeline, read from environment variables in one place.
+
+Defaults make a fresh clone work (`make run`); production overrides them through the
+environment. Paths may be anywhere on disk: relative ones resolve against the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# dbt-core installed beside this interpreter (the project's venv), whatever PATH says.
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+def _path(name: str, default: str) -> Path:
+    value = Path(os.environ.get(name, default)).expanduser()
+    return value if value.is_absolute() else (REPO_ROOT / value)
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    try:
+        return float(raw) if raw not in (None, "") else default
+    except ValueError as exc:  # a typo in the environment must say which variable
+        raise ValueError(f"{name}={raw!r} is not a number") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_dir: Path
+    duckdb_memory_limit: str
+    duckdb_threads: int
+    max_quarantine_share: float
+
+    @property
+    def working_db(self) -> Path:
+        """The writer's DuckDB file: raw, staging, intermediate and mart schemas."""
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        """What analysts and BI tools open (read-only); replaced atomically by publish."""
+        return self.warehouse_dir / "published.duckdb"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.warehouse_dir / "exports"
+
+    def duckdb_config(self) -> dict[str, str]:
+        return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads)}
+
+
+def load_settings() -> Settings:
+    return Settings(
+        landing_dir=_path("LANDING_DIR", "data/landing"),
+        warehouse_dir=_path("WAREHOUSE_DIR", "warehouse"),
+        duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
+        duckdb_threads=int(_float("DUCKDB_THREADS", 2)),
+        # Share of a run's records that may be quarantined before the run is treated as broken
+        # (a bad export, not a few bad records).
+        max_quarantine_share=_float("MAX_QUARANTINE_SHARE", 0.25),
+    )
