@@ -5,5 +5,10 @@
 
 {#- ISO-8601 UTC text (validated at landing) → timestamp without time zone, in UTC. -#}
 {% macro utc_timestamp(expr) -%}
-    cast(timezone('UTC', try_cast({{ expr }} as timestamptz)) as timestamp)
+    {{ to_utc('try_cast(' ~ expr ~ ' as timestamptz)') }}
+{%- endmacro %}
+
+{#- Every published timestamp is a plain timestamp in UTC: BI tools disagree about time zones. -#}
+{% macro to_utc(expr) -%}
+    cast(timezone('UTC', {{ expr }}) as timestamp)
 {%- endmacro %}

@@ -29,7 +29,7 @@ def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
     with warehouse.connect(read_only=True) as con:
         # Arrow → pandas: GX validates DataFrames; the SQL datasource over DuckDB is broken.
         frames = {
-            table: con.execute(f'select * from marts."{table}"').to_arrow_table().to_pandas()
+            table: con.sql(f'select * from marts."{table}"').to_arrow_table().to_pandas()
             for table in SUITES  # table names are constants of data_quality.suites
         }
     outcomes = validate_tables(frames)

@@ -10,8 +10,8 @@ final as (
         entity_id,
         min(canonical_name) as canonical_name,
         min(entity_type) as entity_type,
-        count(*) as n_aliases,
-        sum(n_mentions) as n_mentions
+        cast(count(*) as bigint) as n_aliases,
+        cast(sum(n_mentions) as bigint) as n_mentions
     from resolved
     group by entity_id
 )

@@ -23,7 +23,7 @@ typed as (
         content_sha256,
         line_number,
         source_format,
-        loaded_at,
+        {{ to_utc('loaded_at') }} as loaded_at,
         extra_fields,
         record,
         {{ json_text('record', '$.event_id') }} as delivered_event_id,

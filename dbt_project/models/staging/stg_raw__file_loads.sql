@@ -14,7 +14,7 @@ final as (
         lines_read,
         rows_loaded,
         rows_quarantined,
-        loaded_at
+        {{ to_utc('loaded_at') }} as loaded_at
     from file_loads
 )
 

@@ -13,7 +13,7 @@ final as (
         reason_code,
         detail,
         raw_text,
-        loaded_at
+        {{ to_utc('loaded_at') }} as loaded_at
     from quarantine
 )
 
