@@ -1,0 +1,69 @@
+"""Publishing happens only after every blocking check passed; a failed run leaves the previous
+published version intact and readable (asserted on the file, not just the run status)."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_quality.outcomes import CheckOutcome
+from orchestration.publishing.publisher import read_published_version
+from orchestration.settings import Settings
+from tests.conftest import make_event, real_event, write_jsonl
+from tests.integration.conftest import query, run_pipeline
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def published_once(settings: Settings) -> tuple[Settings, str]:
+    write_jsonl(settings.landing_dir / "day1.jsonl", [real_event()])
+    run = run_pipeline(settings)
+    assert run.result.success and run.published
+    version = read_published_version(settings.published_db)
+    assert version is not None
+    return settings, version
+
+
+def _assert_previous_version_intact(settings: Settings, version: str) -> None:
+    assert read_published_version(settings.published_db) == version
+    assert query(settings.published_db, "select count(*) from fct_events") == [(1,)]
+    leftovers = [p.name for p in settings.warehouse_dir.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_quarantine_share_over_limit_fails_run_and_keeps_previous_publish(published_once) -> None:
+    settings, version = published_once
+    write_jsonl(
+        settings.landing_dir / "day2-broken.jsonl",
+        ['{"broken": ', "not json", make_event("ok-1", [("Reuters", "certain")])],
+    )
+    run = run_pipeline(settings, max_quarantine_share=0.1)
+    assert not run.result.success
+    assert not run.published
+    assert run.failed_checks() == ["raw/quarantine:quarantine_share_within_limit"]
+    _assert_previous_version_intact(settings, version)
+
+
+def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> None:
+    settings, version = published_once
+    write_jsonl(settings.landing_dir / "day2.jsonl", [make_event("ok-2", [("Reuters", "certain")])])
+
+    def validate_with_one_failure(frames):
+        return [
+            CheckOutcome("fct_events", "gx_score_in_unit_interval", False, "ERROR", "planted failure"),
+            CheckOutcome("fct_events", "gx_event_id_unique", True, "ERROR", "ok"),
+        ]
+
+    monkeypatch.setattr("orchestration.assets.checks.validate_tables", validate_with_one_failure)
+    run = run_pipeline(settings)
+    assert not run.result.success
+    assert not run.published
+    assert run.failed_checks() == ["marts/fct_events:gx_score_in_unit_interval"]
+    _assert_previous_version_intact(settings, version)
+
+    # Once the checks pass again, the next run publishes the new batch.
+    monkeypatch.undo()
+    recovered = run_pipeline(settings)
+    assert recovered.result.success and recovered.published
+    assert read_published_version(settings.published_db) != version
+    assert query(settings.published_db, "select count(*) from fct_events") == [(2,)]
