@@ -44,8 +44,9 @@ def _published_summary(published_db: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # Dagster's console logger reports the run; other libraries speak up only with warnings.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("dagster").propagate = False  # it has its own console handler
     from orchestration.definitions import defs  # after logging: definitions parse dbt if needed
 
     settings = load_settings()
@@ -53,7 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     # With DAGSTER_HOME set (make targets do) the run is recorded where `make dev` shows it.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     job = defs.resolve_job_def("warehouse_job")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        # step-level progress at INFO; DEBUG engine events stay in the run's event log (make dev)
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
 
     checks = result.get_asset_check_evaluations()
     failed_checks = [c for c in checks if not c.passed]
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"published:     {settings.published_db} [{after or 'none'}] — {status}")
     print(f"parquet:       {settings.exports_dir}/<table>.parquet")
     print(
-        "try:           duckdb -readonly "
+        "try:           .venv/bin/duckdb -readonly "
         f"{settings.published_db} \"select verification_level, count(*) from fct_events group by 1\""
     )
     return 0 if result.success and published else 1

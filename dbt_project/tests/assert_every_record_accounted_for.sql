@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "fct_event_versions"}}}) }}
 -- Nothing disappears: every loaded record is the selected delivery of an event version, a
 -- harmless duplicate of one (same content), or a quarantined conflicting duplicate.
 with

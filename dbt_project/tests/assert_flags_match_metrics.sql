@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "fct_event_versions"}}}) }}
 -- The published booleans and the published reason codes tell the same story: a count that
 -- disagrees is never marked consistent, and nothing is inconsistent without a reason code.
 with

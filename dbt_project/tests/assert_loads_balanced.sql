@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "audit_loads"}}}) }}
 -- Run-level invariant: for every landed file, lines read = rows loaded + rows quarantined, and
 -- the manifest's counts are the rows actually present in the raw tables.
 with

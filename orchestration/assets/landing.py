@@ -14,7 +14,7 @@ from orchestration.assets.keys import (
     WAREHOUSE_POOL,
 )
 from orchestration.landing.discover import discover
-from orchestration.landing.loader import load_files
+from orchestration.landing.loader import FileLoadResult, load_files
 from orchestration.resources import WarehouseResource
 
 LANDING_CHECKS = [
@@ -31,6 +31,20 @@ LANDING_CHECKS = [
         description="This run's quarantined share ≤ MAX_QUARANTINE_SHARE (run-level invariant).",
     ),
 ]
+
+
+def _log_progress(context: dg.AssetExecutionContext):
+    def log(result: FileLoadResult) -> None:
+        if result.status == "already_loaded":
+            context.log.debug("skip %s: these bytes were loaded before", result.source_file)
+        else:
+            context.log.info(
+                "loaded %s: %d read, %d loaded, %d quarantined %s",
+                result.source_file, result.lines_read, result.rows_loaded,
+                result.rows_quarantined, result.quarantine_reasons or "",
+            )  # fmt: skip
+
+    return log
 
 
 @dg.multi_asset(
@@ -50,7 +64,9 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     context.log.info("found %d landing files under %s", len(files), settings.landing_dir)
     load_id = context.run_id
     with warehouse.connect() as con:
-        results = load_files(con, files, load_id=load_id, loaded_at=datetime.now(UTC))
+        results = load_files(
+            con, files, load_id=load_id, loaded_at=datetime.now(UTC), on_file=_log_progress(context)
+        )
         balanced = invariants.loads_balanced(con)
         share = invariants.quarantine_share(con, load_id, settings.max_quarantine_share)
         totals = con.execute(

@@ -13,8 +13,7 @@ JSON parsing); Python only splits lines and decodes UTF-8.
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,8 +23,6 @@ import pyarrow as pa
 from orchestration.landing.discover import LandedFile, sha256_of
 from orchestration.landing.page_parser import PageParseError, parse_event_page
 from orchestration.landing.warehouse_schema import ensure_raw_schema
-
-log = logging.getLogger(__name__)
 
 # Quarantined text is kept for diagnosis, but a hostile 50 MB line must not bloat the warehouse.
 MAX_RAW_TEXT_CHARS = 65_536
@@ -289,15 +286,14 @@ def load_files(
     *,
     load_id: str,
     loaded_at: datetime,
+    on_file: Callable[[FileLoadResult], None] | None = None,
 ) -> list[FileLoadResult]:
+    """Load each file in turn; `on_file` hears about every file as it completes (progress)."""
     ensure_raw_schema(con)
     results = []
     for landed in files:
         result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at)
-        log.info(
-            "%s %s: %d read, %d loaded, %d quarantined %s",
-            result.status, result.source_file, result.lines_read, result.rows_loaded,
-            result.rows_quarantined, result.quarantine_reasons or "",
-        )  # fmt: skip
+        if on_file is not None:
+            on_file(result)
         results.append(result)
     return results
