@@ -1,0 +1,119 @@
+"""Landing: line splitting, structural validation reasons, exactly-once per content (in-memory DuckDB)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.landing.discover import discover
+from orchestration.landing.loader import load_files, split_export_lines
+from tests.conftest import SAMPLES, make_event, real_event, write_jsonl
+
+LOADED_AT = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+def load(con: duckdb.DuckDBPyConnection, landing: Path, load_id: str = "load-1"):
+    return load_files(con, discover(landing), load_id=load_id, loaded_at=LOADED_AT)
+
+
+def reasons(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    return con.execute("select line_number, reason_code from raw.quarantine order by all").fetchall()
+
+
+def test_split_handles_bom_crlf_blank_lines_and_bad_utf8() -> None:
+    data = b'\xef\xbb\xbf{"a": 1}\r\n\r\n{"b": 2}\n\xff\xfe\n{"c":\x00 3}\n'
+    candidates = split_export_lines(data)
+    assert [(c.line_number, c.text, c.reason) for c in candidates] == [
+        (1, '{"a": 1}', None),
+        (3, '{"b": 2}', None),
+        (4, "\ufffd\ufffd", "invalid_utf8"),
+        (5, '{"c":\\0 3}', "nul_byte"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason", "detail"),
+    [
+        ('{"event_id": "x", ', "malformed_json", "not valid JSON"),
+        ("[1, 2]", "not_an_object", "top-level JSON ARRAY"),
+        ('"just a string"', "not_an_object", "top-level JSON VARCHAR"),
+        ({k: v for k, v in real_event().items() if k != "headline"}, "missing_required_field", "missing: headline"),
+        ({**real_event(), "headline": "   "}, "missing_required_field", "missing: headline"),
+        ({**real_event(), "location": {"region": "Kharkiv Oblast"}}, "missing_required_field", "missing: location.name"),
+        ({**real_event(), "sources": "UNIAN"}, "invalid_field_type", "sources is VARCHAR"),
+        ({**real_event(), "source_reports": []}, "empty_source_reports", "source_reports is empty"),
+        (make_event("e", [("Reuters", "certain")], extracted_at="2026-05-30 04:20"), "invalid_extracted_at", "extracted_at: 2026-05-30 04:20"),
+        (make_event("e", [("Reuters", "certain")], extracted_at="2026-06-01T00:00:01.000Z"), "extracted_at_in_future", None),
+        (make_event("e", [("Reuters", "certain")], story="12a"), "invalid_source_story_id", "source_story_id: 12a"),
+    ],
+)  # fmt: skip
+def test_structural_defects_quarantined_with_reason(tmp_path, con, line, reason, detail) -> None:
+    write_jsonl(tmp_path / "f.jsonl", [real_event(), line])
+    [result] = load(con, tmp_path)
+    assert (result.lines_read, result.rows_loaded, result.rows_quarantined) == (2, 1, 1)
+    row = con.execute("select line_number, reason_code, detail from raw.quarantine").fetchall()
+    assert row[0][:2] == (2, reason)
+    if detail:
+        assert row[0][2].startswith(detail)
+
+
+def test_unknown_fields_are_kept_and_vocabulary_is_not_judged_here(tmp_path, con) -> None:
+    drifted = {**make_event("e", [("Reuters", "probable")]), "language": "uk", "translation": {"en": True}}
+    write_jsonl(tmp_path / "f.jsonl", [drifted])
+    [result] = load(con, tmp_path)
+    assert result.rows_loaded == 1
+    [(extra, record)] = con.execute("select extra_fields, record from raw.event_records").fetchall()
+    assert json.loads(extra) == {"language": "uk", "translation": {"en": True}}
+    assert json.loads(record)["source_reports"][0]["tone"] == "probable"
+
+
+def test_same_bytes_load_once_whatever_the_name(tmp_path, con) -> None:
+    write_jsonl(tmp_path / "a.jsonl", [real_event()])
+    first = load(con, tmp_path)
+    (tmp_path / "copy-of-a.jsonl").write_bytes((tmp_path / "a.jsonl").read_bytes())
+    second = load(con, tmp_path, load_id="load-2")
+    assert [r.status for r in first] == ["loaded"]
+    assert sorted(r.status for r in second) == ["already_loaded", "already_loaded"]
+    assert con.execute("select count(*) from raw.event_records").fetchall() == [(1,)]
+    assert con.execute("select count(*) from raw.file_loads").fetchall() == [(1,)]
+
+
+def test_corrected_file_under_same_name_loads_again(tmp_path, con) -> None:
+    write_jsonl(tmp_path / "a.jsonl", [make_event("e", [("Reuters", "certain")])])
+    load(con, tmp_path)
+    write_jsonl(tmp_path / "a.jsonl", [make_event("e", [("Reuters", "likely")])])
+    [result] = load(con, tmp_path, load_id="load-2")
+    assert result.status == "loaded"
+    assert con.execute("select count(*) from raw.file_loads where source_file = 'a.jsonl'").fetchall() == [(2,)]
+
+
+def test_page_becomes_one_record_in_export_shape(tmp_path, con) -> None:
+    (tmp_path / "page.txt").write_bytes((SAMPLES / "event-page-7367235.txt").read_bytes())
+    (tmp_path / "broken.txt").write_text("nothing here that looks like a page\n")
+    results = {r.source_file: r for r in load(con, tmp_path)}
+    assert results["page.txt"].rows_loaded == 1
+    assert results["broken.txt"].rows_quarantined == 1
+    [(record,)] = con.execute("select record from raw.event_records").fetchall()
+    parsed = json.loads(record)
+    twin = real_event()
+    assert {k: v for k, v in parsed.items() if k != "event_id"} == {k: v for k, v in twin.items() if k != "event_id"}
+    assert parsed["event_id"].startswith("page-7367235-")
+
+
+def test_in_flight_and_outside_files_are_not_discovered(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    write_jsonl(landing / "ok.jsonl", [real_event()])
+    write_jsonl(landing / ".partial.jsonl", [real_event()])
+    write_jsonl(landing / "notes.md", [real_event()])
+    outside = write_jsonl(tmp_path / "secret.jsonl", [real_event()])
+    (landing / "link.jsonl").symlink_to(outside)
+    assert [f.relative_path for f in discover(landing)] == ["ok.jsonl"]
