@@ -6,7 +6,7 @@ import hashlib
 import dagster as dg
 
 from orchestration.landing.discover import discover
-from orchestration.settings import load_settings
+from orchestration.resources import WarehouseResource
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
@@ -31,13 +31,13 @@ def landing_state_key(files: list[tuple[str, int, int]]) -> str:
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
-def landing_directory_sensor(context: dg.SensorEvaluationContext):
+def landing_directory_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """Request a run when the landing directory changed since the last request.
 
     The run_key is the directory's fingerprint, so two ticks that see the same files request one
     run; loading itself is idempotent per file content anyway (the manifest).
     """
-    files = discover(load_settings().landing_dir)
+    files = discover(warehouse.settings.landing_dir)
     if not files:
         return dg.SkipReason("landing directory is empty")
     key = landing_state_key([(f.relative_path, f.size_bytes, f.mtime_ns) for f in files])

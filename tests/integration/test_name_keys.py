@@ -1,0 +1,87 @@
+"""The name normalisers (dbt macros in macros/name_keys.sql), run through dbt against DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.integration
+
+OUTLETS = [
+    "The Kyiv Independent", "Kyiv Independent", "kyivindependent.com", "https://www.kyivindependent.com/news",
+    "Censor.NET", "censor.net", "BBC", "bbc.co.uk", "Ukrainska Pravda", "Ekonomichna Pravda",
+]  # fmt: skip
+ENTITIES = [
+    ("Izium", "location"), ("Izyum", "location"), ("Kupiansk", "location"), ("Kupyansk", "location"),
+    ("Koupiansk", "location"), ("Balakliia", "location"), ("Balakliya", "location"),
+    ("Kharkiv", "location"), ("Kharkiv Oblast", "location"), ("Volodymyr Zelenskyy", "person"),
+    ("Volodymyr Zelensky", "person"), ("Ministry of Defence", "organization"),
+    ("Ministry of Defense", "organization"), ("1st Guards Tank Army", "military_unit"),
+    ("2nd Guards Tank Army", "military_unit"), ("Russian forces", "military_unit"),
+    ("Ukrainian forces", "military_unit"), ("Shahed-136", "weapon_system"), ("Shahed 136", "weapon_system"),
+]  # fmt: skip
+
+
+def _values(rows: list[tuple[str, ...]]) -> str:
+    return ", ".join("(" + ", ".join("'" + v.replace("'", "''") + "'" for v in row) + ")" for row in rows)
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+    """(name, kind) → key, computed by the real macros in one `dbt show`."""
+    sql = (
+        "select name, 'outlet' as kind, {{ outlet_key('name') }} as key from (values "
+        + _values([(o,) for o in OUTLETS])
+        + ") as t(name) union all select name, entity_type, {{ entity_match_key('name', 'entity_type') }} "
+        "from (values " + _values(ENTITIES) + ") as e(name, entity_type)"
+    )
+    db = tmp_path_factory.mktemp("keys") / "keys.duckdb"
+    out = subprocess.run(
+        [str(DBT_EXECUTABLE), "show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json", "--profiles-dir", "."],
+        cwd=DBT_PROJECT_DIR, env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    for line in out.stdout.splitlines():
+        event = json.loads(line)
+        preview = event.get("data", {}).get("preview")
+        if preview:
+            rows = json.loads(preview) if isinstance(preview, str) else preview
+            return {(r["name"], r["kind"]): r["key"] for r in rows}
+    raise AssertionError(f"no preview in dbt output: {out.stdout[-2000:]}")
+
+
+@pytest.mark.parametrize(
+    "same", [["The Kyiv Independent", "Kyiv Independent", "kyivindependent.com", "https://www.kyivindependent.com/news"],
+             ["Censor.NET", "censor.net"], ["BBC", "bbc.co.uk"]],
+)  # fmt: skip
+def test_outlet_spellings_share_a_key(keys, same) -> None:
+    assert len({keys[(name, "outlet")] for name in same}) == 1
+
+
+def test_different_outlets_keep_different_keys(keys) -> None:
+    assert keys[("Ukrainska Pravda", "outlet")] != keys[("Ekonomichna Pravda", "outlet")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "same"),
+    [("location", ["Izium", "Izyum"]), ("location", ["Kupiansk", "Kupyansk", "Koupiansk"]),
+     ("location", ["Balakliia", "Balakliya"]), ("person", ["Volodymyr Zelenskyy", "Volodymyr Zelensky"]),
+     ("organization", ["Ministry of Defence", "Ministry of Defense"]), ("weapon_system", ["Shahed-136", "Shahed 136"])],
+)  # fmt: skip
+def test_transliterations_share_a_key(keys, kind, same) -> None:
+    assert len({keys[(name, kind)] for name in same}) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [("location", "Kharkiv", "Kharkiv Oblast"), ("military_unit", "1st Guards Tank Army", "2nd Guards Tank Army"),
+     ("military_unit", "Russian forces", "Ukrainian forces")],
+)  # fmt: skip
+def test_distinct_things_keep_distinct_keys(keys, kind, a, b) -> None:
+    assert keys[(a, kind)] != keys[(b, kind)]
