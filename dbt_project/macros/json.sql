@@ -12,3 +12,18 @@
 {% macro to_utc(expr) -%}
     cast(timezone('UTC', {{ expr }}) as timestamp)
 {%- endmacro %}
+
+{#- One row per item of the JSON array at `path` in `relation`.`column`, with its 1-based
+    position: the shape every child staging model (reports, entities, listed sources) needs. -#}
+{% macro json_array_items(relation, key_column, json_column, path, index_name, item_name) -%}
+    select
+        {{ relation }}.{{ key_column }},
+        item.{{ index_name }},
+        item.{{ item_name }}
+    from {{ relation }}
+    cross join lateral (
+        select
+            cast(generate_subscripts(json_extract({{ relation }}.{{ json_column }}, '{{ path }}[*]'), 1) as bigint) as {{ index_name }},
+            unnest(json_extract({{ relation }}.{{ json_column }}, '{{ path }}[*]')) as {{ item_name }}
+    ) as item
+{%- endmacro %}

@@ -416,24 +416,6 @@ ENTITIES: tuple[Entity, ...] = (
     tuple(_place_entity(p) for p in PLACES) + REGION_ENTITIES + ENTITIES_MAIN
 )
 
-# Variant groups the warehouse must merge (or keep apart); handy for tests and docs.
-REQUIRED_SPELLINGS: tuple[str, ...] = (
-    "Izium", "Izyum", "Kupiansk", "Kupyansk", "Koupiansk", "Balakliia", "Balakliya", "Vovchansk",
-    "Volchansk", "Russian Ministry of Defense", "Ministry of Defence of Russia",
-    "Russian Ministry of Defence", "Ukrainian Border Guard Service",
-    "State Border Guard Service of Ukraine", "Pentagon", "US Pentagon",
-    "Zoopark counter-battery radar", "Zooprark counter-battery radar", "Volodymyr Zelenskyy",
-    "Volodymyr Zelensky", "Zelenskyy", "Armed Forces of Ukraine", "Ukrainian Armed Forces",
-    "Armed Forces of the Russian Federation", "Russian Armed Forces", "Kharkiv", "Kharkiv Oblast",
-    "Russian forces", "Ukrainian forces", "Shahed-136", "Shahed 136", "Geran-2", "Pat Ryder",
-    "Anna Malyar", "Hanna Maliar", "1st Guards Tank Army", "2nd Guards Tank Army",
-    "Ministry of Defence of Ukraine", "HIMARS", "M142 HIMARS", "Bakhmut", "Artemivsk", "Kyiv",
-    "Kiev", "Odesa", "Odessa", "Dnipro", "Zaporizhzhia", "Zaporozhye", "Mykolaiv", "Nikolaev",
-    "Kherson", "Avdiivka", "Avdeevka", "Storm Shadow", "Kalibr", "Iskander-M", "Orlan-10",
-    "Lancet", "Bayraktar TB2", "93rd Mechanized Brigade", "3rd Assault Brigade", "Wagner Group",
-    "Sergei Shoigu", "Oleksandr Syrskyi", "Valery Gerasimov", "IAEA", "UN OCHA", "ICRC", "NATO",
-)
-
 # --------------------------------------------------------------------------------------------
 # Numbers that templates may mention: name -> (low, high), inclusive
 # --------------------------------------------------------------------------------------------

@@ -45,14 +45,18 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    landing = tmp_path / "landing"
-    landing.mkdir()
+def settings_for(root: Path) -> Settings:
+    """Landing and warehouse directories under `root`, small DuckDB limits, lenient quarantine."""
+    (root / "landing").mkdir(parents=True, exist_ok=True)
     return Settings(
-        landing_dir=landing,
-        warehouse_dir=tmp_path / "warehouse",
+        landing_dir=root / "landing",
+        warehouse_dir=root / "warehouse",
         duckdb_memory_limit="1GB",
         duckdb_threads=2,
         max_quarantine_share=0.5,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(tmp_path)

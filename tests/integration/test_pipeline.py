@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.settings import Settings
 from tests.conftest import SAMPLES, make_event, real_event, write_jsonl
-from tests.integration.conftest import PipelineRun, query, run_pipeline
+from tests.integration.conftest import PipelineRun, query, run_pipeline, settings_for
 
 pytestmark = pytest.mark.integration
 
@@ -55,8 +55,8 @@ PROPERTY_EVENTS = [
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("e2e")
-    landing_dir = root / "landing"
+    settings = settings_for(tmp_path_factory.mktemp("e2e"))
+    landing_dir = settings.landing_dir
     # The real event twice: as a rendered page and as its export line (one event, not two).
     (landing_dir / "pages").mkdir(parents=True)
     shutil.copy(SAMPLES / "event-page-7367235.txt", landing_dir / "pages")
@@ -66,13 +66,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     write_jsonl(landing_dir / "exports" / "properties.jsonl", PROPERTY_EVENTS)
     (landing_dir / "pages" / "broken-page.txt").write_text("➡️ Movement\n\nA headline only.\n")
     (landing_dir / "pages" / ".in-flight.txt").write_text("not finished")  # never picked up
-    return Settings(
-        landing_dir=landing_dir,
-        warehouse_dir=root / "warehouse",
-        duckdb_memory_limit="1GB",
-        duckdb_threads=2,
-        max_quarantine_share=0.5,
-    )
+    return settings
 
 
 @pytest.fixture(scope="module")

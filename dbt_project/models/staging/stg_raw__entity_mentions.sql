@@ -6,16 +6,7 @@ records as (
 ),
 
 mentions as (
-    select
-        records.record_id,
-        item.mention_index,
-        item.mention
-    from records
-    cross join lateral (
-        select
-            cast(generate_subscripts(json_extract(records.record, '$.entities[*]'), 1) as bigint) as mention_index,
-            unnest(json_extract(records.record, '$.entities[*]')) as mention
-    ) as item
+    {{ json_array_items('records', 'record_id', 'record', '$.entities', 'mention_index', 'mention') }}
 ),
 
 final as (

@@ -6,16 +6,7 @@ records as (
 ),
 
 listed as (
-    select
-        records.record_id,
-        item.listed_index,
-        item.outlet
-    from records
-    cross join lateral (
-        select
-            cast(generate_subscripts(json_extract(records.record, '$.sources[*]'), 1) as bigint) as listed_index,
-            unnest(json_extract(records.record, '$.sources[*]')) as outlet
-    ) as item
+    {{ json_array_items('records', 'record_id', 'record', '$.sources', 'listed_index', 'outlet') }}
 ),
 
 final as (

@@ -6,16 +6,7 @@ records as (
 ),
 
 reports as (
-    select
-        records.record_id,
-        item.report_index,
-        item.report
-    from records
-    cross join lateral (
-        select
-            cast(generate_subscripts(json_extract(records.record, '$.source_reports[*]'), 1) as bigint) as report_index,
-            unnest(json_extract(records.record, '$.source_reports[*]')) as report
-    ) as item
+    {{ json_array_items('records', 'record_id', 'record', '$.source_reports', 'report_index', 'report') }}
 ),
 
 final as (
