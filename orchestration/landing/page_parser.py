@@ -71,8 +71,11 @@ _NUMBER_WORDS = {
     "a single": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }
-_DIGITS = re.compile(r"\d+")
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_NUMBER = r"(?P<number>\d+|" + "|".join(_NUMBER_WORDS) + r")"
+# The number that counts sources: "confirmed by 4 sources", "1 of 3 sources" (3), "a single source".
+_COUNTED_SOURCES = re.compile(_NUMBER + r"\s+(?:independent\s+)?(?:sources?|outlets?)\b", re.I)
+# Otherwise the first number in the summary.
+_ANY_NUMBER = re.compile(r"\b" + _NUMBER + r"\b", re.I)
 
 
 # Required header lines in page order, with the reason code used when the header stops short.
@@ -277,12 +280,10 @@ def _source_count(summary: str, sources: list[str]) -> int:
 
     This is the *claimed* count on purpose: contract §3 rule 3 compares it with the reports later.
     """
-    digits = _DIGITS.search(summary)
-    if digits:
-        return int(digits.group())
-    word = _NUMBER_WORD.search(summary)
-    if word:
-        return _NUMBER_WORDS[word.group(1).casefold()]
+    match = _COUNTED_SOURCES.search(summary) or _ANY_NUMBER.search(summary)
+    if match:
+        number = match.group("number")
+        return int(number) if number.isdigit() else _NUMBER_WORDS[number.casefold()]
     return len({source.casefold() for source in sources})
 
 

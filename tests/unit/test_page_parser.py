@@ -298,3 +298,18 @@ def test_error_is_a_value_error_with_attributes() -> None:
     error = PageParseError("page_empty", "nothing")
     assert isinstance(error, ValueError)
     assert (error.reason_code, error.detail) == ("page_empty", "nothing")
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("Independently confirmed by 4 sources", 4),
+        ("Disputed by 1 of 3 sources", 3),  # the count of sources, not the first number
+        ("Reported by a single source", 1),
+        ("Corroborated by two outlets", 2),
+    ],
+)
+def test_stated_source_count_comes_from_the_summary(page: str, summary: str, expected: int) -> None:
+    parsed = parse_event_page(_replace_once(page, STATUS_LINE, f"Verified {summary}"))
+    assert parsed["verification"]["summary"] == summary
+    assert parsed["verification"]["source_count"] == expected
