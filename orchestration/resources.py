@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import dagster as dg
@@ -14,32 +15,25 @@ from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, lo
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Where the pipeline reads and writes, and how DuckDB may use the machine."""
+    """Where the pipeline reads and writes, and how DuckDB may use the machine (see Settings)."""
 
     landing_dir: str
     warehouse_dir: str
-    duckdb_memory_limit: str = "4GB"
-    duckdb_threads: int = 2
-    max_quarantine_share: float = 0.25
+    duckdb_memory_limit: str
+    duckdb_threads: int
+    max_quarantine_share: float
+    quarantine_share_min_records: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
-        return cls(
-            landing_dir=str(settings.landing_dir),
-            warehouse_dir=str(settings.warehouse_dir),
-            duckdb_memory_limit=settings.duckdb_memory_limit,
-            duckdb_threads=settings.duckdb_threads,
-            max_quarantine_share=settings.max_quarantine_share,
-        )
+        values = asdict(settings)
+        return cls(**{k: str(v) if isinstance(v, Path) else v for k, v in values.items()})
 
     @property
     def settings(self) -> Settings:
+        values = {f.name: getattr(self, f.name) for f in fields(Settings)}
         return Settings(
-            landing_dir=Path(self.landing_dir),
-            warehouse_dir=Path(self.warehouse_dir),
-            duckdb_memory_limit=self.duckdb_memory_limit,
-            duckdb_threads=self.duckdb_threads,
-            max_quarantine_share=self.max_quarantine_share,
+            **values | {"landing_dir": Path(self.landing_dir), "warehouse_dir": Path(self.warehouse_dir)}
         )
 
     @contextmanager

@@ -37,6 +37,7 @@ class Settings:
     duckdb_memory_limit: str
     duckdb_threads: int
     max_quarantine_share: float
+    quarantine_share_min_records: int = 100
 
     @property
     def working_db(self) -> Path:
@@ -63,6 +64,8 @@ def load_settings() -> Settings:
         duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
         duckdb_threads=int(_float("DUCKDB_THREADS", 2)),
         # Share of a run's records that may be quarantined before the run is treated as broken
-        # (a bad export, not a few bad records).
-        max_quarantine_share=_float("MAX_QUARANTINE_SHARE", 0.25),
+        # (a bad export, not a few bad records). Only judged from this many records on: in a
+        # handful of records a share says nothing, and each bad one is quarantined anyway.
+        max_quarantine_share=_float("MAX_QUARANTINE_SHARE", 0.5),
+        quarantine_share_min_records=int(_float("QUARANTINE_SHARE_MIN_RECORDS", 100)),
     )

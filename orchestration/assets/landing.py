@@ -68,7 +68,9 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             con, files, load_id=load_id, loaded_at=datetime.now(UTC), on_file=_log_progress(context)
         )
         balanced = invariants.loads_balanced(con)
-        share = invariants.quarantine_share(con, load_id, settings.max_quarantine_share)
+        share = invariants.quarantine_share(
+            con, load_id, settings.max_quarantine_share, settings.quarantine_share_min_records
+        )
         totals = con.execute(
             "select (select count(*) from raw.event_records), (select count(*) from raw.quarantine),"
             " (select count(*) from raw.file_loads)"

@@ -37,7 +37,7 @@ def test_quarantine_share_over_limit_fails_run_and_keeps_previous_publish(publis
         settings.landing_dir / "day2-broken.jsonl",
         ['{"broken": ', "not json", make_event("ok-1", [("Reuters", "certain")])],
     )
-    run = run_pipeline(settings, max_quarantine_share=0.1)
+    run = run_pipeline(settings, max_quarantine_share=0.1, quarantine_share_min_records=1)
     assert not run.result.success
     assert not run.published
     assert run.failed_checks() == ["raw/quarantine:quarantine_share_within_limit"]

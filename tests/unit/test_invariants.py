@@ -1,0 +1,48 @@
+"""Run-level invariants over a tiny raw layer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from data_quality.invariants import loads_balanced, quarantine_share
+from orchestration.landing.warehouse_schema import ensure_raw_schema
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    ensure_raw_schema(con)
+    return con
+
+
+def add_file(con, sha: str, load_id: str, read: int, loaded: int, quarantined: int) -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    con.execute(
+        "insert into raw.file_loads values (?, ?, ?, 'export', 1, ?, ?, ?, ?)",
+        [sha, load_id, f"{sha}.jsonl", read, loaded, quarantined, now],
+    )
+    for line in range(loaded):
+        con.execute("insert into raw.event_records values (?, ?, ?, ?, 'export', '{}', null, ?)", [load_id, f"{sha}.jsonl", sha, line, now])
+    for line in range(quarantined):
+        con.execute("insert into raw.quarantine values (?, ?, ?, ?, 'malformed_json', null, 'x', ?)", [load_id, f"{sha}.jsonl", sha, line, now])
+
+
+def test_loads_balanced_catches_a_file_that_does_not_add_up(con) -> None:
+    add_file(con, "a", "run-1", 3, 2, 1)
+    assert loads_balanced(con).passed
+    add_file(con, "b", "run-1", 5, 2, 1)  # two lines unaccounted for
+    outcome = loads_balanced(con)
+    assert not outcome.passed and outcome.metadata["unbalanced_files"] == ["b.jsonl"]
+
+
+@pytest.mark.parametrize(
+    ("read", "quarantined", "min_records", "passes"),
+    [(200, 100, 100, True), (200, 101, 100, False), (10, 9, 100, True), (10, 9, 5, False)],
+)
+def test_quarantine_share_is_judged_per_run_from_enough_records(con, read, quarantined, min_records, passes) -> None:
+    add_file(con, "a", "run-1", read, read - quarantined, quarantined)
+    add_file(con, "b", "run-0", 1000, 0, 1000)  # an earlier run's broken file does not count
+    assert quarantine_share(con, "run-1", 0.5, min_records).passed is passes
