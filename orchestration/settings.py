@@ -54,7 +54,11 @@ class Settings:
         return self.warehouse_dir / "exports"
 
     def duckdb_config(self) -> dict[str, str]:
-        return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads)}
+        return {
+            "memory_limit": self.duckdb_memory_limit,
+            "threads": str(self.duckdb_threads),
+            "enable_progress_bar": "false",  # logs, not terminal animations
+        }
 
 
 def load_settings() -> Settings:

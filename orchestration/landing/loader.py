@@ -26,6 +26,11 @@ from orchestration.landing.warehouse_schema import ensure_raw_schema
 
 # Quarantined text is kept for diagnosis, but a hostile 50 MB line must not bloat the warehouse.
 MAX_RAW_TEXT_CHARS = 65_536
+# No real event comes near this; a longer line is rejected before any JSON parsing, which bounds
+# the time and memory one hostile line can cost.
+MAX_LINE_BYTES = 8 * 1024 * 1024
+# How much of a file is sniffed to tell text from binary.
+SNIFF_BYTES = 8192
 
 # Contract §1 required fields and the JSON types DuckDB must report for them, in the order they
 # are checked (the first failure is the reason given). Constants, never data.
@@ -73,17 +78,42 @@ class Candidate:
     detail: str | None = None
 
 
+def looks_binary(data: bytes) -> bool:
+    """Mostly control bytes or non-UTF-8 in the first few KB: not a text file at all.
+
+    A text file with one bad line is not binary: that line alone is quarantined.
+    """
+    head = data[:SNIFF_BYTES]
+    if not head:
+        return False
+    text = head.decode("utf-8", "replace")
+    suspicious = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r"))
+    return suspicious > 0.1 * len(text)
+
+
+def _preview(raw: bytes) -> str:
+    return raw[:MAX_RAW_TEXT_CHARS].decode("utf-8", "replace").replace("\x00", "\\0")
+
+
 def split_export_lines(data: bytes) -> list[Candidate]:
     """JSON Lines → candidates with 1-based line numbers. Blank lines are not records.
 
-    Tolerates a UTF-8 BOM and CRLF line ends; a line that is not UTF-8 is quarantined alone.
+    Tolerates a UTF-8 BOM and CRLF line ends; a line that is not UTF-8, holds a NUL byte or is
+    longer than MAX_LINE_BYTES is quarantined alone. A binary file is one quarantined record.
     """
+    if looks_binary(data):
+        return [Candidate(1, _preview(data[:1024]), "binary_file", f"{len(data)} bytes, not UTF-8 text")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     candidates: list[Candidate] = []
     for number, raw in enumerate(data.split(b"\n"), start=1):
         raw = raw.rstrip(b"\r")
         if not raw.strip():
+            continue
+        if len(raw) > MAX_LINE_BYTES:
+            candidates.append(
+                Candidate(number, _preview(raw), "line_too_long", f"{len(raw)} bytes > {MAX_LINE_BYTES}")
+            )
             continue
         try:
             text = raw.decode("utf-8")
@@ -101,14 +131,22 @@ def split_export_lines(data: bytes) -> list[Candidate]:
 
 def page_candidate(data: bytes) -> Candidate:
     """A rendered page is one record: parse it into the export's JSON shape."""
+    if looks_binary(data):
+        return Candidate(1, _preview(data[:1024]), "binary_file", f"{len(data)} bytes, not UTF-8 text")
+    if len(data) > MAX_LINE_BYTES:
+        return Candidate(1, _preview(data), "page_too_large", f"{len(data)} bytes > {MAX_LINE_BYTES}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return Candidate(1, data.decode("utf-8", "replace"), "invalid_utf8", str(exc))
+    if "\x00" in text:
+        return Candidate(1, text.replace("\x00", "\\0"), "nul_byte", None)
     try:
         record = parse_event_page(text)
     except PageParseError as exc:
         return Candidate(1, text, exc.reason_code, exc.detail)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other files
+        return Candidate(1, text, "page_parser_error", f"{type(exc).__name__}: {exc}"[:500])
     return Candidate(1, json.dumps(record, ensure_ascii=False))
 
 
@@ -178,10 +216,12 @@ def _validation_sql() -> str:
             when reason_code = 'not_an_object' then 'top-level JSON ' || json_type(j)
             when reason_code = 'empty_source_reports' then 'source_reports is empty'
         end as detail,
-        case when reason_code is null then (
-            select json_group_object(k, json_extract(j, '$."' || k || '"'))
-            from (select unnest(list_filter(json_keys(j), lambda x: x not in ({known}))) as k)
-        ) end as extra_fields
+        -- Unknown top-level fields, kept as JSON. Keys are data: they are never spliced into a
+        -- JSON path or SQL, only filtered as map entries.
+        case when reason_code is null then nullif(to_json(map_from_entries(list_filter(
+            map_entries(json_transform(j, '"MAP(VARCHAR, JSON)"')),
+            lambda entry: entry.key not in ({known})
+        ))), '{{}}'::json) end as extra_fields
     from checked
     """
 
@@ -280,6 +320,37 @@ def load_file(
     return result
 
 
+def quarantine_whole_file(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    error: Exception,
+    *,
+    load_id: str,
+    loaded_at: datetime,
+) -> FileLoadResult:
+    """One quarantine row (`file_rejected`) and a manifest row for a file that cannot be loaded."""
+    data = landed.path.read_bytes()
+    digest = sha256_of(data)
+    detail = f"{type(error).__name__}: {error}"[:1000]
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            "insert into raw.quarantine values (?, ?, ?, null, 'file_rejected', ?, ?, ?)",
+            [load_id, landed.relative_path, digest, detail, _preview(data), loaded_at],
+        )
+        con.execute(
+            "insert into raw.file_loads values (?, ?, ?, ?, ?, 1, 0, 1, ?)",
+            [digest, load_id, landed.relative_path, landed.file_format, len(data), loaded_at],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return FileLoadResult(
+        landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1}
+    )
+
+
 def load_files(
     con: duckdb.DuckDBPyConnection,
     files: Iterable[LandedFile],
@@ -292,7 +363,12 @@ def load_files(
     ensure_raw_schema(con)
     results = []
     for landed in files:
-        result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at)
+        try:
+            result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at)
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            # Input DuckDB refuses in a way validation did not foresee: the file is rejected
+            # whole, with the error as its reason, and the run goes on with the other files.
+            result = quarantine_whole_file(con, landed, exc, load_id=load_id, loaded_at=loaded_at)
         if on_file is not None:
             on_file(result)
         results.append(result)

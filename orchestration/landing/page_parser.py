@@ -61,9 +61,12 @@ _REPORT_LINE = re.compile(r"^(?P<outlet>.+?)\s*(?:→|->)\s*Source tone\s*:\s*(?
 _LOOKS_LIKE_REPORT = re.compile(r"source tone\s*:", re.I)
 _REPORTS_EXPLANATION_PREFIX = "what each source reports"
 
-# One `Name (type)` entity item. Names may hold digits, hyphens, dots, apostrophes, commas but no
-# parentheses; the type is a single word (kept as written, even if outside the vocabulary).
-_ENTITY_ITEM = re.compile(r"\s*(?P<name>[^()]+?)\s*\((?P<type>\w+)\)")
+# The `(type)` that closes each `Name (type)` entity item; the name is the text since the previous
+# item. Names may hold digits, hyphens, dots, apostrophes, commas but no parentheses; the type is
+# a single word (kept as written, even if outside the vocabulary). Scanning for the `(type)`
+# markers alone keeps parsing linear: a lazy `name (type)` pattern backtracks quadratically on a
+# long line without parentheses.
+_ENTITY_TYPE = re.compile(r"\((?P<type>\w+)\)")
 
 _METADATA_LINE = re.compile(r"^(?P<key>[^:]+?)\s*:\s*(?P<value>.*)$")
 
@@ -295,10 +298,11 @@ def _parse_entities(lines: list[str]) -> list[dict[str, str]]:
     text = " ".join(line for line in lines if line and not _is_nav(line))
     entities: list[dict[str, str]] = []
     position = 0
-    for match in _ENTITY_ITEM.finditer(text):
-        if text[position : match.start()].strip():
+    for match in _ENTITY_TYPE.finditer(text):
+        name = text[position : match.start()].strip()
+        if not name or "(" in name or ")" in name:
             break  # text that is not a `Name (type)` item: reported below
-        entities.append({"name": match.group("name"), "type": match.group("type")})
+        entities.append({"name": name, "type": match.group("type")})
         position = match.end()
     leftover = text[position:].strip()
     if leftover:
