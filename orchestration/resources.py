@@ -45,6 +45,7 @@ class WarehouseResource(dg.ConfigurableResource):
             str(settings.working_db), read_only=read_only, config=settings.duckdb_config()
         )
         try:
+            con.execute("set enable_progress_bar = false")  # logs, not terminal animations
             yield con
         finally:
             con.close()

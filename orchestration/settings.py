@@ -54,11 +54,7 @@ class Settings:
         return self.warehouse_dir / "exports"
 
     def duckdb_config(self) -> dict[str, str]:
-        return {
-            "memory_limit": self.duckdb_memory_limit,
-            "threads": str(self.duckdb_threads),
-            "enable_progress_bar": "false",  # logs, not terminal animations
-        }
+        return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads)}
 
 
 def load_settings() -> Settings:
