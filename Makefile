@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline dev generate test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline dev generate rollback test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -28,6 +28,7 @@ help:
 	@echo "make pipeline  run the pipeline once over \$$LANDING_DIR into \$$WAREHOUSE_DIR"
 	@echo "make dev       the Dagster UI on the same definitions"
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
+	@echo "make rollback  put the previous published version back (atomic)"
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -58,6 +59,9 @@ run: setup
 pipeline: setup
 	$(BIN)/python -m orchestration.run_pipeline
 
+rollback: setup
+	$(BIN)/python -m orchestration.publishing.rollback
+
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions
 
@@ -71,4 +75,4 @@ test-integration: setup
 	$(BIN)/python -m pytest tests/integration
 
 clean:
-	rm -rf $(LANDING_DIR) warehouse/*.duckdb* warehouse/exports .dagster_home dbt_project/target dbt_project/logs
+	rm -rf $(LANDING_DIR) warehouse/*.duckdb* warehouse/exports warehouse/versions .dagster_home dbt_project/target dbt_project/logs

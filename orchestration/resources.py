@@ -23,6 +23,7 @@ class WarehouseResource(dg.ConfigurableResource):
     duckdb_threads: int
     max_quarantine_share: float
     quarantine_share_min_records: int
+    publish_keep_versions: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:

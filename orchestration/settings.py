@@ -38,6 +38,7 @@ class Settings:
     duckdb_threads: int
     max_quarantine_share: float
     quarantine_share_min_records: int = 100
+    publish_keep_versions: int = 5
 
     @property
     def working_db(self) -> Path:
@@ -68,4 +69,6 @@ def load_settings() -> Settings:
         # handful of records a share says nothing, and each bad one is quarantined anyway.
         max_quarantine_share=_float("MAX_QUARANTINE_SHARE", 0.5),
         quarantine_share_min_records=int(_float("QUARANTINE_SHARE_MIN_RECORDS", 100)),
+        # Published versions kept under $WAREHOUSE_DIR/versions/ for `make rollback`.
+        publish_keep_versions=max(1, int(_float("PUBLISH_KEEP_VERSIONS", 5))),
     )

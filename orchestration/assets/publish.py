@@ -28,7 +28,11 @@ def published_warehouse(
 ) -> dg.MaterializeResult:
     settings = warehouse.settings
     result = publish(
-        settings.working_db, settings.published_db, settings.exports_dir, run_id=context.run_id
+        settings.working_db,
+        settings.published_db,
+        settings.exports_dir,
+        run_id=context.run_id,
+        keep_versions=settings.publish_keep_versions,
     )
     context.log.info(
         "published version %s to %s (%d tables)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,26 +53,46 @@ def _fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def publish(
-    working_db: Path,
-    published_db: Path,
-    exports_dir: Path,
-    *,
-    run_id: str | None = None,
-) -> PublishResult:
-    """Copy every table of the working database's `marts` schema into a fresh published file."""
-    version_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    published_at = datetime.now(UTC)
-    published_db.parent.mkdir(parents=True, exist_ok=True)
-    staging_db = published_db.with_name(f".{published_db.name}.{version_id}.tmp")
-    staging_exports = exports_dir.with_name(f".{exports_dir.name}.{version_id}.tmp")
-    staging_exports.mkdir(parents=True)
+def _remove_stale_staging(published_db: Path, exports_dir: Path) -> None:
+    """Drop what a publish killed half-way left behind. Safe: publishing is serialised (pool)."""
+    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp"):
+        leftover.unlink()
+    for leftover in exports_dir.parent.glob(f".{exports_dir.name}.*.tmp"):
+        shutil.rmtree(leftover)
 
-    con = duckdb.connect()
-    try:
+
+def _export_parquet(db_file: Path, exports_dir: Path, tag: str) -> None:
+    """Every table of a published file as `exports_dir/<table>.parquet`, each replaced atomically."""
+    staging = exports_dir.with_name(f".{exports_dir.name}.{tag}.tmp")
+    staging.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(f"attach {_sql_string(str(db_file))} as pub (read_only)")
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'pub' and table_name <> 'audit_publish' order by table_name"
+            ).fetchall()
+        ]
+        for table in tables:
+            target = _sql_string(str(staging / f"{table}.parquet"))
+            con.execute(
+                f"copy (select * from pub.main.{_quote(table)}) to {target} "
+                "(format parquet, compression zstd)"
+            )
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    for export in sorted(staging.glob("*.parquet")):
+        os.replace(export, exports_dir / export.name)
+    staging.rmdir()
+    _fsync_dir(exports_dir)
+
+
+def _build_published_file(working_db: Path, target: Path, metadata: dict[str, object]) -> dict[str, int]:
+    """Copy the working database's `marts` tables into a new file at `target`; row counts."""
+    with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
         con.execute(
-            f"attach {_sql_string(str(staging_db))} as pub "
+            f"attach {_sql_string(str(target))} as pub "
             f"(storage_version {_sql_string(STORAGE_VERSION)})"
         )
         tables = [
@@ -86,44 +107,90 @@ def publish(
             raise RuntimeError(f"nothing to publish: {working_db} has no {PUBLISHED_SCHEMA} tables")
         row_counts: dict[str, int] = {}
         for table in tables:
-            source = f"src.{PUBLISHED_SCHEMA}.{_quote(table)}"
-            con.execute(f"create table pub.main.{_quote(table)} as select * from {source}")
+            con.execute(
+                f"create table pub.main.{_quote(table)} as "
+                f"select * from src.{PUBLISHED_SCHEMA}.{_quote(table)}"
+            )
             row_counts[table] = con.execute(
                 f"select count(*) from pub.main.{_quote(table)}"
             ).fetchall()[0][0]
-            export_path = staging_exports / f"{table}.parquet"
-            con.execute(
-                f"copy (select * from {source}) to {_sql_string(str(export_path))} "
-                "(format parquet, compression zstd)"
-            )
         # One row that tells readers which complete version they are looking at.
         con.execute(
-            "create table pub.main.audit_publish as select "
-            "? as version_id, ?::timestamptz as published_at, ? as run_id, ?::json as row_counts",
-            [version_id, published_at, run_id, json.dumps(row_counts)],
+            "create table pub.main.audit_publish as select ? as version_id, "
+            "?::timestamptz as published_at, ? as run_id, ?::json as row_counts",
+            [metadata["version_id"], metadata["published_at"], metadata["run_id"], json.dumps(row_counts)],
         )
         con.execute("checkpoint pub")
         con.execute("detach pub")
-    except BaseException:
-        con.close()
+    return row_counts
+
+
+def _versions_dir(published_db: Path) -> Path:
+    return published_db.parent / "versions"
+
+
+def _prune_versions(published_db: Path, keep: int) -> None:
+    for old in sorted(_versions_dir(published_db).glob("*.duckdb"))[:-keep]:
+        old.unlink()
+
+
+def publish(
+    working_db: Path,
+    published_db: Path,
+    exports_dir: Path,
+    *,
+    run_id: str | None = None,
+    keep_versions: int = 5,
+) -> PublishResult:
+    """Publish the working database's `marts` schema as a new complete version.
+
+    The new file is built beside the old one, checkpointed, closed and fsynced, kept under
+    `versions/<version_id>.duckdb` (a hard link: no copy) for rollback, then renamed into place.
+    """
+    version_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
+    published_at = datetime.now(UTC)
+    published_db.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(published_db, exports_dir)
+    staging_db = published_db.with_name(f".{published_db.name}.{version_id}.tmp")
+    try:
+        row_counts = _build_published_file(
+            working_db,
+            staging_db,
+            {"version_id": version_id, "published_at": published_at, "run_id": run_id},
+        )
+        _fsync_file(staging_db)
+        versions = _versions_dir(published_db)
+        versions.mkdir(exist_ok=True)
+        os.link(staging_db, versions / f"{version_id}.duckdb")
+        os.replace(staging_db, published_db)  # the atomic step: readers see old or new, whole
+        _fsync_dir(published_db.parent)
+    finally:
         staging_db.unlink(missing_ok=True)
-        for leftover in staging_exports.glob("*"):
-            leftover.unlink()
-        staging_exports.rmdir()
-        raise
-    con.close()
-
-    _fsync_file(staging_db)
-    os.replace(staging_db, published_db)  # the atomic step: readers see old or new, whole
-    _fsync_dir(published_db.parent)
-
-    # Parquet files are replaced one by one (each atomically), after the DuckDB file.
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    for export in sorted(staging_exports.glob("*.parquet")):
-        os.replace(export, exports_dir / export.name)
-    staging_exports.rmdir()
-    _fsync_dir(exports_dir)
+    _export_parquet(published_db, exports_dir, version_id)
+    _prune_versions(published_db, keep_versions)
     return PublishResult(version_id, published_at, published_db, exports_dir, row_counts)
+
+
+def rollback(published_db: Path, exports_dir: Path) -> str:
+    """Make the newest kept version older than the current one the published file; its id.
+
+    One atomic rename, as in publish. Run it while no pipeline run is publishing.
+    """
+    current = read_published_version(published_db)
+    older = [
+        path
+        for path in sorted(_versions_dir(published_db).glob("*.duckdb"))
+        if current is None or path.stem < current
+    ]
+    if not older:
+        raise RuntimeError(f"no kept version older than {current} in {_versions_dir(published_db)}")
+    previous = older[-1]
+    staging = published_db.with_name(f".{published_db.name}.rollback-{previous.stem}.tmp")
+    os.link(previous, staging)
+    os.replace(staging, published_db)
+    _fsync_dir(published_db.parent)
+    _export_parquet(published_db, exports_dir, f"rollback-{previous.stem}")
+    return previous.stem
 
 
 def read_published_version(published_db: Path) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.publisher import publish, read_published_version
+from orchestration.publishing.publisher import publish, read_published_version, rollback
 
 
 def working_db(path: Path, n_events: int) -> Path:
@@ -37,7 +37,7 @@ def test_publish_replaces_whole_file_while_old_reader_keeps_reading(tmp_path: Pa
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from fct_events").fetchall() == [(5,)]
         assert con.execute("select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]).fetchall() == [(5,)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports", "published.duckdb", "warehouse.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports", "published.duckdb", "versions", "warehouse.duckdb"]
 
 
 def test_published_file_cannot_be_written_by_readers(tmp_path: Path) -> None:
@@ -58,3 +58,36 @@ def test_failed_publish_leaves_previous_version_and_no_temp_files(tmp_path: Path
         publish(empty, published, tmp_path / "exports")
     assert read_published_version(published) == first.version_id
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def count_events(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select count(*) from fct_events").fetchall()[0][0]
+
+
+def test_rollback_restores_previous_versions_in_turn_and_keeps_n(tmp_path: Path) -> None:
+    working, published, exports = tmp_path / "warehouse.duckdb", tmp_path / "published.duckdb", tmp_path / "exports"
+    ids = []
+    for n in (1, 2, 3, 4):
+        working_db(working, n)
+        ids.append(publish(working, published, exports, keep_versions=3).version_id)
+    assert sorted(p.stem for p in (tmp_path / "versions").iterdir()) == ids[1:]  # oldest pruned
+
+    assert rollback(published, exports) == ids[2]
+    assert (read_published_version(published), count_events(published)) == (ids[2], 3)
+    with duckdb.connect() as con:  # the Parquet exports follow the published file
+        assert con.execute("select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]).fetchall() == [(3,)]
+    assert rollback(published, exports) == ids[1]
+    assert count_events(published) == 2
+    with pytest.raises(RuntimeError, match="no kept version"):
+        rollback(published, exports)
+    assert count_events(published) == 2
+
+
+def test_publish_removes_what_a_killed_publish_left(tmp_path: Path) -> None:
+    working = working_db(tmp_path / "warehouse.duckdb", 1)
+    (tmp_path / ".published.duckdb.20260101T000000000000Z-dead.tmp").write_bytes(b"half a file")
+    (tmp_path / ".exports.20260101T000000000000Z-dead.tmp").mkdir()
+    (tmp_path / ".exports.20260101T000000000000Z-dead.tmp" / "fct_events.parquet").write_bytes(b"x")
+    publish(working, tmp_path / "published.duckdb", tmp_path / "exports")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
