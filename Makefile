@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline dev generate rollback test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline dev generate rollback chaos test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -29,6 +29,7 @@ help:
 	@echo "make dev       the Dagster UI on the same definitions"
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
+	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -61,6 +62,9 @@ pipeline: setup
 
 rollback: setup
 	$(BIN)/python -m orchestration.publishing.rollback
+
+chaos: setup
+	$(BIN)/python -m tests.chaos.harness --random $(or $(CHAOS_RANDOM),50) --seed $(or $(CHAOS_SEED),1)
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
@@ -12,6 +14,28 @@ import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def connect_waiting_for_lock(
+    path: Path, *, read_only: bool, config: dict[str, str], timeout_s: float = 300.0
+) -> duckdb.DuckDBPyConnection:
+    """Open DuckDB, waiting while another process holds the file's lock.
+
+    Inside Dagster the `warehouse` pool serialises writers; what can still hold the lock is a dbt
+    process orphaned by a killed run, which finishes its build and exits. Waiting for it turns a
+    crash-then-rerun into a slightly later run instead of a failed one.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            log.warning("waiting for the lock on %s: %s", path, str(error).splitlines()[0])
+            time.sleep(1.0)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -42,8 +66,8 @@ class WarehouseResource(dg.ConfigurableResource):
         """The working database. Writers hold it only inside the `warehouse` pool (size 1)."""
         settings = self.settings
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(
-            str(settings.working_db), read_only=read_only, config=settings.duckdb_config()
+        con = connect_waiting_for_lock(
+            settings.working_db, read_only=read_only, config=settings.duckdb_config()
         )
         try:
             con.execute("set enable_progress_bar = false")  # logs, not terminal animations

@@ -10,6 +10,7 @@ import dagster as dg
 from data_quality.gx_validation import validate_tables
 from data_quality.suites import SUITES
 from orchestration.assets.keys import WAREHOUSE_POOL, mart_key
+from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
 
 GX_CHECK_SPECS = [
@@ -32,7 +33,9 @@ def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
             table: con.sql(f'select * from marts."{table}"').to_arrow_table().to_pandas()
             for table in SUITES  # table names are constants of data_quality.suites
         }
+    fault_point("checks_before_gx")
     outcomes = validate_tables(frames)
+    fault_point("checks_after_gx")
     failed = [o for o in outcomes if not o.passed]
     context.log.info(
         "GX: %d expectations, %d failed (%d blocking)",

@@ -11,6 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.assets.keys import WAREHOUSE_POOL
+from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
@@ -76,4 +77,8 @@ def warehouse_dbt_models(
     """
     # dbt runs as a subprocess and its profile reads the working database path from the env.
     os.environ.update(warehouse.dbt_env())
-    yield from dbt.cli(["build"], context=context).stream()
+    fault_point("dbt_before_build")
+    for count, event in enumerate(dbt.cli(["build"], context=context).stream(), start=1):
+        yield event
+        if count == 10:
+            fault_point("dbt_mid_build")

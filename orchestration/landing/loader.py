@@ -20,6 +20,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from orchestration.faults import fault_point
 from orchestration.landing.discover import LandedFile, sha256_of
 from orchestration.landing.page_parser import PageParseError, parse_event_page
 from orchestration.landing.warehouse_schema import ensure_raw_schema
@@ -287,6 +288,7 @@ def load_file(
             """,
             {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
         )
+        fault_point("landing_mid_file_after_records")
         reasons = dict(
             con.execute(
                 "select reason_code, count(*) from checked_batch "
@@ -362,6 +364,7 @@ def load_files(
     """Load each file in turn; `on_file` hears about every file as it completes (progress)."""
     ensure_raw_schema(con)
     results = []
+    fault_point("landing_before_first_file")
     for landed in files:
         try:
             result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at)
@@ -372,4 +375,7 @@ def load_files(
         if on_file is not None:
             on_file(result)
         results.append(result)
+        if len(results) == 1:
+            fault_point("landing_after_first_file")
+    fault_point("landing_after_all_files")
     return results

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.faults import fault_point
+
 PUBLISHED_SCHEMA = "marts"
 STORAGE_VERSION = "v1.4.0"
 
@@ -81,8 +83,10 @@ def _export_parquet(db_file: Path, exports_dir: Path, tag: str) -> None:
                 "(format parquet, compression zstd)"
             )
     exports_dir.mkdir(parents=True, exist_ok=True)
-    for export in sorted(staging.glob("*.parquet")):
+    for number, export in enumerate(sorted(staging.glob("*.parquet"))):
         os.replace(export, exports_dir / export.name)
+        if number == 2:
+            fault_point("publish_mid_exports")
     staging.rmdir()
     _fsync_dir(exports_dir)
 
@@ -152,6 +156,7 @@ def publish(
     published_db.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(published_db, exports_dir)
     staging_db = published_db.with_name(f".{published_db.name}.{version_id}.tmp")
+    fault_point("publish_before_build")
     try:
         row_counts = _build_published_file(
             working_db,
@@ -159,13 +164,16 @@ def publish(
             {"version_id": version_id, "published_at": published_at, "run_id": run_id},
         )
         _fsync_file(staging_db)
+        fault_point("publish_after_build_before_link")
         versions = _versions_dir(published_db)
         versions.mkdir(exist_ok=True)
         os.link(staging_db, versions / f"{version_id}.duckdb")
+        fault_point("publish_after_link_before_rename")
         os.replace(staging_db, published_db)  # the atomic step: readers see old or new, whole
         _fsync_dir(published_db.parent)
     finally:
         staging_db.unlink(missing_ok=True)
+    fault_point("publish_after_rename_before_exports")
     _export_parquet(published_db, exports_dir, version_id)
     _prune_versions(published_db, keep_versions)
     return PublishResult(version_id, published_at, published_db, exports_dir, row_counts)
