@@ -82,6 +82,7 @@ class WarehouseResource(dg.ConfigurableResource):
             "WAREHOUSE_DB_PATH": str(settings.working_db),
             "DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
             "DUCKDB_THREADS": str(settings.duckdb_threads),
+            "DUCKDB_TEMP_DIR": str(settings.duckdb_temp_dir),
         }
 
 

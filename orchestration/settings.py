@@ -51,11 +51,20 @@ class Settings:
         return self.warehouse_dir / "published.duckdb"
 
     @property
+    def duckdb_temp_dir(self) -> Path:
+        """Where DuckDB spills when a query needs more than memory_limit."""
+        return self.warehouse_dir / "duckdb_tmp"
+
+    @property
     def exports_dir(self) -> Path:
         return self.warehouse_dir / "exports"
 
     def duckdb_config(self) -> dict[str, str]:
-        return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads)}
+        return {
+            "memory_limit": self.duckdb_memory_limit,
+            "threads": str(self.duckdb_threads),
+            "temp_directory": str(self.duckdb_temp_dir),
+        }
 
 
 def load_settings() -> Settings:

@@ -230,6 +230,22 @@ def _validation_sql() -> str:
 VALIDATION_SQL = _validation_sql()
 
 
+def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from raw.file_loads where content_sha256 = ?", [digest]
+        ).fetchall()[0][0]
+    )
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException:
+        pass
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     landed: LandedFile,
@@ -241,9 +257,7 @@ def load_file(
     data = landed.path.read_bytes()
     digest = sha256_of(data)
     result = FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
-    if con.execute(
-        "select count(*) from raw.file_loads where content_sha256 = ?", [digest]
-    ).fetchall()[0][0]:
+    if _already_loaded(con, digest):
         return result
 
     candidates = (
@@ -313,8 +327,15 @@ def load_file(
             },
         )
         con.execute("commit")
+    except (duckdb.TransactionException, duckdb.ConstraintException):
+        # Another run committed the same content first (the manifest's primary key): this run
+        # loaded nothing, which is exactly-once working, not an error.
+        _rollback_quietly(con)
+        if _already_loaded(con, digest):
+            return FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
+        raise
     except BaseException:
-        con.execute("rollback")
+        _rollback_quietly(con)
         raise
     finally:
         con.unregister("candidates")

@@ -117,3 +117,29 @@ def test_in_flight_and_outside_files_are_not_discovered(tmp_path) -> None:
     outside = write_jsonl(tmp_path / "secret.jsonl", [real_event()])
     (landing / "link.jsonl").symlink_to(outside)
     assert [f.relative_path for f in discover(landing)] == ["ok.jsonl"]
+
+
+def test_two_concurrent_loads_of_one_file_load_it_once(tmp_path) -> None:
+    """Two runs racing on the same new file: one loads it, the other sees it loaded."""
+    import threading
+
+    landing = tmp_path / "landing"
+    write_jsonl(landing / "a.jsonl", [real_event(), make_event("e2", [("Reuters", "certain")])])
+    base = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(base, tmp_path / "empty-landing")  # creates the raw schema
+    barrier = threading.Barrier(2)
+    statuses: list[str] = []
+
+    def run(load_id: str) -> None:
+        con = base.cursor()
+        barrier.wait()
+        statuses.extend(r.status for r in load_files(con, discover(landing), load_id=load_id, loaded_at=LOADED_AT))
+
+    threads = [threading.Thread(target=run, args=(f"run-{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == ["already_loaded", "loaded"]
+    assert base.execute("select count(*) from raw.event_records").fetchall() == [(2,)]
+    assert base.execute("select count(*) from raw.file_loads").fetchall() == [(1,)]
