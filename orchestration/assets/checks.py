@@ -5,6 +5,8 @@ an ERROR expectation that fails keeps `published/warehouse` from running.
 """
 
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from data_quality.gx_validation import validate_tables
@@ -12,6 +14,7 @@ from data_quality.suites import SUITES
 from orchestration.assets.keys import WAREHOUSE_POOL, mart_key
 from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
+from orchestration.run_audit import record_stage
 
 GX_CHECK_SPECS = [
     dg.AssetCheckSpec(
@@ -27,6 +30,7 @@ GX_CHECK_SPECS = [
 
 @dg.multi_asset_check(specs=GX_CHECK_SPECS, name="gx_mart_suites", pool=WAREHOUSE_POOL)
 def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    started_at = datetime.now(UTC)
     with warehouse.connect(read_only=True) as con:
         # Arrow → pandas: GX validates DataFrames; the SQL datasource over DuckDB is broken.
         frames = {
@@ -37,6 +41,12 @@ def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
     outcomes = validate_tables(frames)
     fault_point("checks_after_gx")
     failed = [o for o in outcomes if not o.passed]
+    with warehouse.connect() as con:
+        record_stage(
+            con, context.run.run_id, "checks", started_at,
+            "failed" if any(o.blocks_publish for o in outcomes) else "succeeded",
+            {"checks_passed": len(outcomes) - len(failed), "checks_failed": len(failed)},
+        )  # fmt: skip
     context.log.info(
         "GX: %d expectations, %d failed (%d blocking)",
         len(outcomes), len(failed), sum(o.blocks_publish for o in outcomes),

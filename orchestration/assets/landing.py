@@ -16,6 +16,7 @@ from orchestration.assets.keys import (
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import FileLoadResult, load_files
 from orchestration.resources import WarehouseResource
+from orchestration.run_audit import record_stage
 
 LANDING_CHECKS = [
     dg.AssetCheckSpec(
@@ -63,6 +64,7 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     files = discover(settings.landing_dir)
     context.log.info("found %d landing files under %s", len(files), settings.landing_dir)
     load_id = context.run_id
+    started_at = datetime.now(UTC)
     with warehouse.connect() as con:
         results = load_files(
             con, files, load_id=load_id, loaded_at=datetime.now(UTC), on_file=_log_progress(context)
@@ -71,15 +73,30 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         share = invariants.quarantine_share(
             con, load_id, settings.max_quarantine_share, settings.quarantine_share_min_records
         )
+        new = [r for r in results if r.status == "loaded"]
+        reasons: Counter[str] = Counter()
+        for result in new:
+            reasons.update(result.quarantine_reasons)
+        outcomes = (balanced, share)
+        record_stage(
+            con, load_id, "landing", started_at,
+            "failed" if any(o.blocks_publish for o in outcomes) else "succeeded",
+            {
+                "files_seen": len(results),
+                "files_loaded": len(new),
+                "lines_read": sum(r.lines_read for r in new),
+                "rows_loaded": sum(r.rows_loaded for r in new),
+                "rows_quarantined": sum(r.rows_quarantined for r in new),
+                "quarantined_by_reason": dict(sorted(reasons.items())),
+                "checks_passed": sum(o.passed for o in outcomes),
+                "checks_failed": sum(not o.passed for o in outcomes),
+            },
+        )  # fmt: skip
         totals = con.execute(
             "select (select count(*) from raw.event_records), (select count(*) from raw.quarantine),"
             " (select count(*) from raw.file_loads)"
         ).fetchall()[0]
 
-    new = [r for r in results if r.status == "loaded"]
-    reasons: Counter[str] = Counter()
-    for result in new:
-        reasons.update(result.quarantine_reasons)
     context.log.info(
         "loaded %d new files (%d already loaded): %d records, %d quarantined",
         len(new), len(results) - len(new),

@@ -1,12 +1,15 @@
 """Publish: the audited marts → `published.duckdb` (atomic rename) and Parquet exports."""
 
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import warehouse_dbt_models
-from orchestration.publishing.publisher import publish
+from orchestration.publishing.publisher import new_version_id, publish
+from orchestration.run_audit import AUDIT_RUNS_SQL, finish_stage, record_stage
 from orchestration.resources import WarehouseResource
 
 MART_KEYS = sorted(
@@ -27,13 +30,26 @@ def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     settings = warehouse.settings
-    result = publish(
-        settings.working_db,
-        settings.published_db,
-        settings.exports_dir,
-        run_id=context.run_id,
-        keep_versions=settings.publish_keep_versions,
-    )
+    version_id = new_version_id()
+    started_at = datetime.now(UTC)
+    # Recorded before the file is built so that the published audit_runs includes this run.
+    with warehouse.connect() as con:
+        record_stage(con, context.run_id, "publish", started_at, "publishing", {"version_id": version_id})
+    status = "failed"
+    try:
+        result = publish(
+            settings.working_db,
+            settings.published_db,
+            settings.exports_dir,
+            run_id=context.run_id,
+            keep_versions=settings.publish_keep_versions,
+            version_id=version_id,
+            extra_tables={"audit_runs": AUDIT_RUNS_SQL},
+        )
+        status = "succeeded"
+    finally:
+        with warehouse.connect() as con:
+            finish_stage(con, context.run_id, "publish", status)
     context.log.info(
         "published version %s to %s (%d tables)",
         result.version_id, result.path, len(result.row_counts),
@@ -45,6 +61,7 @@ def published_warehouse(
             "exports_dir": dg.MetadataValue.path(str(result.exports_dir)),
             "row_counts": result.row_counts,
             "dagster/row_count": result.row_counts.get("fct_events", 0),
+            "audit_runs": "one row per run in the published file (`select * from audit_runs`)",
         }
     )
 

@@ -3,6 +3,8 @@
 
 import os
 import subprocess
+from collections import Counter
+from datetime import UTC, datetime
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.assets.keys import WAREHOUSE_POOL
 from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
+from orchestration.run_audit import record_stage
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -77,8 +80,21 @@ def warehouse_dbt_models(
     """
     # dbt runs as a subprocess and its profile reads the working database path from the env.
     os.environ.update(warehouse.dbt_env())
+    started_at = datetime.now(UTC)
+    tests: Counter[bool] = Counter()
+    status = "failed"
     fault_point("dbt_before_build")
-    for count, event in enumerate(dbt.cli(["build"], context=context).stream(), start=1):
-        yield event
-        if count == 10:
-            fault_point("dbt_mid_build")
+    try:
+        for count, event in enumerate(dbt.cli(["build"], context=context).stream(), start=1):
+            if isinstance(event, dg.AssetCheckResult):
+                tests[event.passed] += 1
+            yield event
+            if count == 10:
+                fault_point("dbt_mid_build")
+        status = "succeeded"
+    finally:
+        with warehouse.connect() as con:
+            record_stage(
+                con, context.run_id, "dbt", started_at, status,
+                {"checks_passed": tests[True], "checks_failed": tests[False]},
+            )  # fmt: skip

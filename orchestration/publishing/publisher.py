@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,8 +92,16 @@ def _export_parquet(db_file: Path, exports_dir: Path, tag: str) -> None:
     _fsync_dir(exports_dir)
 
 
-def _build_published_file(working_db: Path, target: Path, metadata: dict[str, object]) -> dict[str, int]:
-    """Copy the working database's `marts` tables into a new file at `target`; row counts."""
+def new_version_id() -> str:
+    """Sortable by time (microseconds), unique by its random tail."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
+
+
+def _build_published_file(
+    working_db: Path, target: Path, metadata: dict[str, object], extra_tables: Mapping[str, str]
+) -> dict[str, int]:
+    """Copy the working database's `marts` tables (and `extra_tables`: name → query over the
+    working database's `raw` schema, written as `{schema}`) into a new file at `target`."""
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
         con.execute(
@@ -115,6 +124,9 @@ def _build_published_file(working_db: Path, target: Path, metadata: dict[str, ob
                 f"create table pub.main.{_quote(table)} as "
                 f"select * from src.{PUBLISHED_SCHEMA}.{_quote(table)}"
             )
+        for table, query in extra_tables.items():
+            con.execute(f"create table pub.main.{_quote(table)} as {query.format(schema='src.raw')}")
+        for table in [*tables, *extra_tables]:
             row_counts[table] = con.execute(
                 f"select count(*) from pub.main.{_quote(table)}"
             ).fetchall()[0][0]
@@ -145,13 +157,15 @@ def publish(
     *,
     run_id: str | None = None,
     keep_versions: int = 5,
+    version_id: str | None = None,
+    extra_tables: Mapping[str, str] | None = None,
 ) -> PublishResult:
     """Publish the working database's `marts` schema as a new complete version.
 
     The new file is built beside the old one, checkpointed, closed and fsynced, kept under
     `versions/<version_id>.duckdb` (a hard link: no copy) for rollback, then renamed into place.
     """
-    version_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
+    version_id = version_id or new_version_id()
     published_at = datetime.now(UTC)
     published_db.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(published_db, exports_dir)
@@ -162,6 +176,7 @@ def publish(
             working_db,
             staging_db,
             {"version_id": version_id, "published_at": published_at, "run_id": run_id},
+            extra_tables or {},
         )
         _fsync_file(staging_db)
         fault_point("publish_after_build_before_link")

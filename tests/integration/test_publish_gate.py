@@ -67,3 +67,17 @@ def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> N
     assert recovered.result.success and recovered.published
     assert read_published_version(settings.published_db) != version
     assert query(settings.published_db, "select count(*) from fct_events") == [(2,)]
+
+    # Every run left its audit trail, the failed one included, published with the marts.
+    runs = query(
+        settings.published_db,
+        "select status, checks_failed, files_loaded, rows_loaded, published_version, "
+        "landing_seconds is not null and dbt_seconds is not null and checks_seconds is not null "
+        "from audit_runs order by started_at",
+    )
+    current = read_published_version(settings.published_db)
+    assert runs == [
+        ("published", 0, 1, 1, version, True),
+        ("failed", 1, 1, 1, None, True),
+        ("published", 0, 0, 0, current, True),
+    ]
