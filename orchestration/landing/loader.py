@@ -13,7 +13,8 @@ JSON parsing); Python only splits lines and decodes UTF-8.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -238,12 +239,19 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
     )
 
 
-def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: commit at the end, roll back on any error (or a kill: DuckDB's WAL)."""
+    con.execute("begin transaction")
     try:
-        con.execute("rollback")
-    except duckdb.TransactionException:
-        pass
+        yield
+        con.execute("commit")
+    except BaseException:
+        try:
+            con.execute("rollback")
+        except duckdb.TransactionException:
+            pass  # a failed commit has already ended the transaction
+        raise
 
 
 def load_file(
@@ -278,69 +286,75 @@ def load_file(
         "fmt": landed.file_format,
         "loaded_at": loaded_at,
     }
-    con.execute("begin transaction")
+    con.register("candidates", batch)
     try:
-        con.register("candidates", batch)
-        con.execute(
-            f"create or replace temp table checked_batch as {VALIDATION_SQL}",
-            {"loaded_at": loaded_at},
-        )
-        con.execute(
-            """
-            insert into raw.event_records
-            select $load_id, $source_file, $sha, line_number, $fmt, j, extra_fields, $loaded_at
-            from checked_batch where reason_code is null order by line_number
-            """,
-            params,
-        )
-        con.execute(
-            f"""
-            insert into raw.quarantine
-            select $load_id, $source_file, $sha, line_number, reason_code, detail,
-                   left(text, {MAX_RAW_TEXT_CHARS}), $loaded_at
-            from checked_batch where reason_code is not null order by line_number
-            """,
-            {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
-        )
-        fault_point("landing_mid_file_after_records")
-        reasons = dict(
-            con.execute(
-                "select reason_code, count(*) from checked_batch "
-                "where reason_code is not null group by all order by all"
-            ).fetchall()
-        )
-        result.rows_quarantined = sum(reasons.values())
-        result.rows_loaded = len(candidates) - result.rows_quarantined
-        result.lines_read = len(candidates)
-        result.quarantine_reasons = reasons
-        con.execute(
-            """
-            insert into raw.file_loads values
-            ($sha, $load_id, $source_file, $fmt, $size, $lines, $loaded, $quarantined, $loaded_at)
-            """,
-            params
-            | {
-                "size": len(data),
-                "lines": result.lines_read,
-                "loaded": result.rows_loaded,
-                "quarantined": result.rows_quarantined,
-            },
-        )
-        con.execute("commit")
+        with _transaction(con):
+            _insert_batch(con, params, result, len(candidates), len(data))
     except (duckdb.TransactionException, duckdb.ConstraintException):
         # Another run committed the same content first (the manifest's primary key): this run
         # loaded nothing, which is exactly-once working, not an error.
-        _rollback_quietly(con)
         if _already_loaded(con, digest):
             return FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
-        raise
-    except BaseException:
-        _rollback_quietly(con)
         raise
     finally:
         con.unregister("candidates")
     result.status = "loaded"
     return result
+
+
+def _insert_batch(
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, object],
+    result: FileLoadResult,
+    n_candidates: int,
+    size_bytes: int,
+) -> None:
+    """Validate the registered `candidates` and write records, rejects and the manifest row."""
+    con.execute(
+        f"create or replace temp table checked_batch as {VALIDATION_SQL}",
+        {"loaded_at": params["loaded_at"]},
+    )
+    con.execute(
+        """
+        insert into raw.event_records
+        select $load_id, $source_file, $sha, line_number, $fmt, j, extra_fields, $loaded_at
+        from checked_batch where reason_code is null order by line_number
+        """,
+        params,
+    )
+    con.execute(
+        f"""
+        insert into raw.quarantine
+        select $load_id, $source_file, $sha, line_number, reason_code, detail,
+               left(text, {MAX_RAW_TEXT_CHARS}), $loaded_at
+        from checked_batch where reason_code is not null order by line_number
+        """,
+        {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
+    )
+    fault_point("landing_mid_file_after_records")
+    reasons = dict(
+        con.execute(
+            "select reason_code, count(*) from checked_batch "
+            "where reason_code is not null group by all order by all"
+        ).fetchall()
+    )
+    result.rows_quarantined = sum(reasons.values())
+    result.rows_loaded = n_candidates - result.rows_quarantined
+    result.lines_read = n_candidates
+    result.quarantine_reasons = reasons
+    con.execute(
+        """
+        insert into raw.file_loads values
+        ($sha, $load_id, $source_file, $fmt, $size, $lines, $loaded, $quarantined, $loaded_at)
+        """,
+        params
+        | {
+            "size": size_bytes,
+            "lines": result.lines_read,
+            "loaded": result.rows_loaded,
+            "quarantined": result.rows_quarantined,
+        },
+    )
 
 
 def quarantine_whole_file(
@@ -355,8 +369,7 @@ def quarantine_whole_file(
     data = landed.path.read_bytes()
     digest = sha256_of(data)
     detail = f"{type(error).__name__}: {error}"[:1000]
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute(
             "insert into raw.quarantine values (?, ?, ?, null, 'file_rejected', ?, ?, ?)",
             [load_id, landed.relative_path, digest, detail, _preview(data), loaded_at],
@@ -365,10 +378,6 @@ def quarantine_whole_file(
             "insert into raw.file_loads values (?, ?, ?, ?, ?, 1, 0, 1, ?)",
             [digest, load_id, landed.relative_path, landed.file_format, len(data), loaded_at],
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return FileLoadResult(
         landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1}
     )
