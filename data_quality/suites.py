@@ -48,7 +48,7 @@ SUITES: dict[str, list[Expectation]] = {
          {"column": "tone", "value_set": TONES, "mostly": 0.95}, "WARN"),
     ],
     "fct_event_versions": [
-        ("one_current_version_per_event", "ExpectCompoundColumnsToBeUnique",
+        ("one_version_per_extraction", "ExpectCompoundColumnsToBeUnique",
          {"column_list": ["event_id", "valid_from"]}, "ERROR"),
     ],
     "dim_entities": [

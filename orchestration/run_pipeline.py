@@ -19,6 +19,11 @@ from orchestration.publishing.publisher import read_published_version
 from orchestration.settings import load_settings
 
 
+def publish_step_ran(result: dg.ExecuteInProcessResult) -> bool:
+    """The publish asset materialised in this run (what a skipped step never does)."""
+    return PUBLISHED_WAREHOUSE in {e.asset_key for e in result.get_asset_materialization_events()}
+
+
 def _published_summary(published_db: str) -> list[str]:
     with duckdb.connect(published_db, read_only=True) as con:
         events, = con.execute("select count(*) from fct_events").fetchall()[0]
@@ -65,9 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     failed_checks = [c for c in checks if not c.passed]
     after = read_published_version(settings.published_db)
     # Published means both: the publish step materialised, and the file on disk is a new version.
-    published = after != before and PUBLISHED_WAREHOUSE in {
-        event.asset_key for event in result.get_asset_materialization_events()
-    }
+    published = after != before and publish_step_ran(result)
 
     print("\n=== warehouse run", result.run_id, "===")
     print(f"run:           {'succeeded' if result.success else 'FAILED'}")

@@ -43,6 +43,18 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
+    """Table names of an attached database's schema, from DuckDB's catalog (never from data)."""
+    return [
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = ? and table_schema = ? order by table_name",
+            [catalog, schema],
+        ).fetchall()
+    ]
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -70,14 +82,9 @@ def _export_parquet(db_file: Path, exports_dir: Path, tag: str) -> None:
     staging.mkdir(parents=True)
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(db_file))} as pub (read_only)")
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = 'pub' and table_name <> 'audit_publish' order by table_name"
-            ).fetchall()
-        ]
-        for table in tables:
+        for table in _tables(con, "pub", "main"):
+            if table == "audit_publish":
+                continue
             target = _sql_string(str(staging / f"{table}.parquet"))
             con.execute(
                 f"copy (select * from pub.main.{_quote(table)}) to {target} "
@@ -108,14 +115,7 @@ def _build_published_file(
             f"attach {_sql_string(str(target))} as pub "
             f"(storage_version {_sql_string(STORAGE_VERSION)})"
         )
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = 'src' and table_schema = ? order by table_name",
-                [PUBLISHED_SCHEMA],
-            ).fetchall()
-        ]
+        tables = _tables(con, "src", PUBLISHED_SCHEMA)
         if not tables:
             raise RuntimeError(f"nothing to publish: {working_db} has no {PUBLISHED_SCHEMA} tables")
         row_counts: dict[str, int] = {}

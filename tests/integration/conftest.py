@@ -9,8 +9,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.keys import PUBLISHED_WAREHOUSE
 from orchestration.definitions import build_definitions
+from orchestration.run_pipeline import publish_step_ran
 from orchestration.settings import Settings
 
 
@@ -21,9 +21,7 @@ class PipelineRun:
 
     @property
     def published(self) -> bool:
-        return PUBLISHED_WAREHOUSE in {
-            e.asset_key for e in self.result.get_asset_materialization_events()
-        }
+        return publish_step_ran(self.result)
 
     def failed_checks(self) -> list[str]:
         return sorted(
