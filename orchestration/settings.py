@@ -7,6 +7,7 @@ environment. Paths may be anywhere on disk: relative ones resolve against the re
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,20 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # dbt-core installed beside this interpreter (the project's venv), whatever PATH says.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+_BYTE_UNITS = {
+    "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+    "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
+}  # fmt: skip
+
+
+def parse_byte_size(text: str) -> int | None:
+    """DuckDB's size syntax ("4GB", "512 MiB", "100000b") in bytes; None if not of that form."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)\s*", text.lower())
+    if match is None or match.group(2) not in _BYTE_UNITS:
+        return None
+    return int(float(match.group(1)) * _BYTE_UNITS[match.group(2)])
 
 
 def _path(name: str, default: str) -> Path:
@@ -58,6 +73,15 @@ class Settings:
     @property
     def exports_dir(self) -> Path:
         return self.warehouse_dir / "exports"
+
+    @property
+    def landing_chunk_bytes(self) -> int:
+        """Text validated per landing statement: 1/64 of DuckDB's memory limit (64 KiB to
+        32 MiB). DuckDB's JSON functions hold a whole vector (≤ 2,048 records) of parsed
+        documents at once, several times the text's size per thread, so small limits need
+        chunks well below a vector; above 32 MiB a bigger chunk buys no speed."""
+        limit = parse_byte_size(self.duckdb_memory_limit) or 4 * 1024**3
+        return min(32 * 1024**2, max(64 * 1024, limit // 64))
 
     def duckdb_config(self) -> dict[str, str]:
         return {

@@ -3,6 +3,18 @@
     nullif(trim(json_extract_string({{ column }}, '{{ path }}')), '')
 {%- endmacro %}
 
+{#- Several fields of one JSON document in one parse: a list of their texts, in `paths` order.
+    A call per field would re-parse the document each time (costly in time, and in memory:
+    DuckDB holds a vector of parsed documents per call). Read items with `json_list_text`. -#}
+{% macro json_texts(column, paths) -%}
+    json_extract_string({{ column }}, [{% for path in paths %}'{{ path }}'{{ ", " if not loop.last }}{% endfor %}])
+{%- endmacro %}
+
+{#- The text at `path` from a `json_texts` list (same `paths`), trimmed, empty as null. -#}
+{% macro json_list_text(list_column, paths, path) -%}
+    nullif(trim({{ list_column }}[{{ paths.index(path) + 1 }}]), '')
+{%- endmacro %}
+
 {#- ISO-8601 UTC text (validated at landing) → timestamp without time zone, in UTC. -#}
 {% macro utc_timestamp(expr) -%}
     {{ to_utc('try_cast(' ~ expr ~ ' as timestamptz)') }}
@@ -14,16 +26,16 @@
 {%- endmacro %}
 
 {#- One row per item of the JSON array at `path` in `relation`.`column`, with its 1-based
-    position: the shape every child staging model (reports, entities, listed sources) needs. -#}
+    position: the shape every child staging model (reports, entities, listed sources) needs.
+    The array is extracted once per record; the two unnests in one select list are zipped
+    (item i with position i). -#}
 {% macro json_array_items(relation, key_column, json_column, path, index_name, item_name) -%}
     select
-        {{ relation }}.{{ key_column }},
-        item.{{ index_name }},
-        item.{{ item_name }}
-    from {{ relation }}
-    cross join lateral (
-        select
-            cast(generate_subscripts(json_extract({{ relation }}.{{ json_column }}, '{{ path }}[*]'), 1) as bigint) as {{ index_name }},
-            unnest(json_extract({{ relation }}.{{ json_column }}, '{{ path }}[*]')) as {{ item_name }}
-    ) as item
+        {{ key_column }},
+        cast(unnest(generate_series(1, len(items))) as bigint) as {{ index_name }},
+        unnest(items) as {{ item_name }}
+    from (
+        select {{ key_column }}, json_extract({{ json_column }}, '{{ path }}[*]') as items
+        from {{ relation }}
+    ) as arrays
 {%- endmacro %}

@@ -38,6 +38,12 @@ def _log_progress(context: dg.AssetExecutionContext):
     def log(result: FileLoadResult) -> None:
         if result.status == "already_loaded":
             context.log.debug("skip %s: these bytes were loaded before", result.source_file)
+        elif result.status == "changed_while_reading":
+            context.log.warning(
+                "skip %s: it changed while being read (a writer not using the temporary-name "
+                "convention?); nothing of it was loaded, the next run will try again",
+                result.source_file,
+            )
         else:
             context.log.info(
                 "loaded %s: %d read, %d loaded, %d quarantined %s",
@@ -67,8 +73,9 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     started_at = datetime.now(UTC)
     with warehouse.connect() as con:
         results = load_files(
-            con, files, load_id=load_id, loaded_at=datetime.now(UTC), on_file=_log_progress(context)
-        )
+            con, files, load_id=load_id, loaded_at=datetime.now(UTC),
+            chunk_bytes=settings.landing_chunk_bytes, on_file=_log_progress(context),
+        )  # fmt: skip
         balanced = invariants.loads_balanced(con)
         share = invariants.quarantine_share(
             con, load_id, settings.max_quarantine_share, settings.quarantine_share_min_records

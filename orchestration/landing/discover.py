@@ -49,5 +49,7 @@ def discover(landing_dir: Path) -> list[LandedFile]:
     return found
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def file_sha256(path: Path) -> str:
+    """The content key of the exactly-once manifest, hashed in blocks (files may be large)."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

@@ -6,23 +6,29 @@ of its bytes) is written with lines read / loaded / quarantined. A crash before 
 no trace, so the next run loads the file again; after COMMIT the same bytes are never loaded
 again, whatever the file is called.
 
-Structural validation runs set-based in DuckDB (one statement per file, no per-record Python
-JSON parsing); Python only splits lines and decodes UTF-8.
+Files are streamed, never read whole: lines are validated set-based in DuckDB in chunks of
+about `chunk_bytes` (one statement per chunk, no per-record Python JSON parsing; Python only
+splits lines and decodes UTF-8), so a file larger than DuckDB's memory limit loads with bounded
+memory. All chunks of a file share the file's one transaction.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
 
 from orchestration.faults import fault_point
-from orchestration.landing.discover import LandedFile, sha256_of
+from orchestration.landing.discover import LandedFile, file_sha256
 from orchestration.landing.page_parser import PageParseError, parse_event_page
 from orchestration.landing.warehouse_schema import ensure_raw_schema
 
@@ -33,6 +39,9 @@ MAX_RAW_TEXT_CHARS = 65_536
 MAX_LINE_BYTES = 8 * 1024 * 1024
 # How much of a file is sniffed to tell text from binary.
 SNIFF_BYTES = 8192
+# Records are validated and inserted in chunks of about this many bytes of text (callers derive
+# it from DuckDB's memory limit: Settings.landing_chunk_bytes).
+DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
 
 # Contract §1 required fields and the JSON types DuckDB must report for them, in the order they
 # are checked (the first failure is the reason given). Constants, never data.
@@ -62,7 +71,7 @@ class FileLoadResult:
     source_file: str
     content_sha256: str
     file_format: str
-    status: str  # "loaded" | "already_loaded"
+    status: str  # "loaded" | "already_loaded" | "changed_while_reading"
     lines_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -97,46 +106,84 @@ def _preview(raw: bytes) -> str:
     return raw[:MAX_RAW_TEXT_CHARS].decode("utf-8", "replace").replace("\x00", "\\0")
 
 
-def split_export_lines(data: bytes) -> list[Candidate]:
-    """JSON Lines → candidates with 1-based line numbers. Blank lines are not records.
+def _binary_candidate(head: bytes, size_bytes: int) -> Candidate:
+    return Candidate(1, _preview(head[:1024]), "binary_file", f"{size_bytes} bytes, not UTF-8 text")
+
+
+def _drain(stream: BinaryIO, *, to_newline: bool = False) -> int:
+    """Consume the rest of the line (or stream) in bounded blocks, never holding it; bytes read."""
+    skipped = 0
+    while block := (stream.readline if to_newline else stream.read)(1024 * 1024):
+        skipped += len(block)
+        if to_newline and block.endswith(b"\n"):
+            break
+    return skipped
+
+
+def iter_export_lines(stream: io.BufferedReader) -> Iterator[Candidate]:
+    """JSON Lines stream → candidates with 1-based line numbers. Blank lines are not records.
 
     Tolerates a UTF-8 BOM and CRLF line ends; a line that is not UTF-8, holds a NUL byte or is
-    longer than MAX_LINE_BYTES is quarantined alone. A binary file is one quarantined record.
+    longer than MAX_LINE_BYTES is quarantined alone (and never held whole in memory). A binary
+    file is one quarantined record. A last line without its newline (a writer still writing, or
+    one that died) is read like any other: not being JSON, it is quarantined, not loaded.
     """
-    if looks_binary(data):
-        return [Candidate(1, _preview(data[:1024]), "binary_file", f"{len(data)} bytes, not UTF-8 text")]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    candidates: list[Candidate] = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.rstrip(b"\r")
-        if not raw.strip():
+    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    if looks_binary(head):
+        yield _binary_candidate(head, _drain(stream))
+        return
+    if head.startswith(b"\xef\xbb\xbf"):
+        stream.read(3)
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw) + _drain(stream, to_newline=True)
+            yield Candidate(number, _preview(raw), "line_too_long", f"{size} bytes > {MAX_LINE_BYTES}")
             continue
-        if len(raw) > MAX_LINE_BYTES:
-            candidates.append(
-                Candidate(number, _preview(raw), "line_too_long", f"{len(raw)} bytes > {MAX_LINE_BYTES}")
-            )
+        raw = raw.rstrip(b"\n").rstrip(b"\r")
+        if not raw.strip():
             continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            candidates.append(
-                Candidate(number, raw.decode("utf-8", "replace"), "invalid_utf8", str(exc))
-            )
+            yield Candidate(number, raw.decode("utf-8", "replace"), "invalid_utf8", str(exc))
             continue
         if "\x00" in text:
-            candidates.append(Candidate(number, text.replace("\x00", "\\0"), "nul_byte", None))
+            yield Candidate(number, text.replace("\x00", "\\0"), "nul_byte", None)
             continue
-        candidates.append(Candidate(number, text))
-    return candidates
+        yield Candidate(number, text)
 
 
-def page_candidate(data: bytes) -> Candidate:
-    """A rendered page is one record: parse it into the export's JSON shape."""
+def split_export_lines(data: bytes) -> list[Candidate]:
+    """`iter_export_lines` over bytes already in memory."""
+    return list(iter_export_lines(io.BufferedReader(io.BytesIO(data))))
+
+
+def chunked(candidates: Iterable[Candidate], chunk_bytes: int) -> Iterator[list[Candidate]]:
+    """Consecutive runs of candidates holding about `chunk_bytes` of text each (at least one)."""
+    chunk: list[Candidate] = []
+    size = 0
+    for candidate in candidates:
+        chunk.append(candidate)
+        size += len(candidate.text)
+        if size >= chunk_bytes:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def page_candidate(data: bytes, size_bytes: int | None = None) -> Candidate:
+    """A rendered page is one record: parse it into the export's JSON shape.
+
+    `data` may be only the head of a page of `size_bytes` (a page too large is never read whole).
+    """
+    size_bytes = len(data) if size_bytes is None else size_bytes
     if looks_binary(data):
-        return Candidate(1, _preview(data[:1024]), "binary_file", f"{len(data)} bytes, not UTF-8 text")
-    if len(data) > MAX_LINE_BYTES:
-        return Candidate(1, _preview(data), "page_too_large", f"{len(data)} bytes > {MAX_LINE_BYTES}")
+        return _binary_candidate(data, size_bytes)
+    if size_bytes > MAX_LINE_BYTES:
+        return Candidate(1, _preview(data), "page_too_large", f"{size_bytes} bytes > {MAX_LINE_BYTES}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -152,11 +199,22 @@ def page_candidate(data: bytes) -> Candidate:
     return Candidate(1, json.dumps(record, ensure_ascii=False))
 
 
+# Every JSON path validation reads, fetched in one parse per record (json_type and
+# json_extract_string take a list of paths): per-path calls re-parse the document each time,
+# which costs memory per vector and made small memory limits fail. Index 1 is the document.
+_PATHS = ("$", *(path for path, _ in REQUIRED_FIELDS), "$.source_reports[0]")
+_INDEX = {path: number for number, path in enumerate(_PATHS, start=1)}
+
+
 def _first_field_where(condition: str) -> str:
-    """SQL: the first required field (in contract order) for which `condition` holds."""
+    """SQL: the first required field (in contract order) for which `condition` holds; in
+    `condition`, {t} is the field's JSON type, {s} its string value, {types} the allowed types."""
     whens = " ".join(
-        f"when {condition.format(path=path, types=', '.join(repr(t) for t in types))} "
-        f"then '{path.removeprefix('$.')}'"
+        "when "
+        + condition.format(
+            t=f"t[{_INDEX[path]}]", s=f"s[{_INDEX[path]}]", types=", ".join(repr(t) for t in types)
+        )
+        + f" then '{path.removeprefix('$.')}'"
         for path, types in REQUIRED_FIELDS
     )
     return f"case {whens} end"
@@ -165,38 +223,44 @@ def _first_field_where(condition: str) -> str:
 def _validation_sql() -> str:
     """One CASE over the parsed JSON giving the first reason a record cannot be loaded."""
     missing = _first_field_where(
-        "coalesce(json_type(j, '{path}'), 'NULL') = 'NULL' "
-        "or (json_type(j, '{path}') = 'VARCHAR' and trim(json_extract_string(j, '{path}')) = '')"
+        "coalesce({t}, 'NULL') = 'NULL' or ({t} = 'VARCHAR' and trim({s}) = '')"
     )
-    mistyped = _first_field_where("json_type(j, '{path}') not in ({types}, 'NULL')")
+    mistyped = _first_field_where("{t} not in ({types}, 'NULL')")
+    paths = ", ".join(f"'{path}'" for path in _PATHS)
+    extracted_at = f"s[{_INDEX['$.extraction.extracted_at']}]"
+    story_id = f"s[{_INDEX['$.extraction.source_story_id']}]"
     known = ", ".join(f"'{name}'" for name in KNOWN_TOP_LEVEL_FIELDS)
     return f"""
     with parsed as (
         select line_number, text, reason as pre_reason, detail as pre_detail,
-               case when reason is null and json_valid(text) then text::json end as j
+               case when reason is null then try_cast(text as json) end as j
         from candidates
+    ),
+    extracted as (
+        select *, json_type(j, [{paths}]) as t, json_extract_string(j, [{paths}]) as s
+        from parsed
     ),
     fields as (
         select *,
-            case when json_type(j) = 'OBJECT' then {missing} end as missing_field,
-            case when json_type(j) = 'OBJECT' then {mistyped} end as mistyped_field
-        from parsed
+            case when t[1] = 'OBJECT' then {missing} end as missing_field,
+            case when t[1] = 'OBJECT' then {mistyped} end as mistyped_field
+        from extracted
     ),
     checked as (
         select *,
             case
                 when pre_reason is not null then pre_reason
                 when j is null then 'malformed_json'
-                when json_type(j) <> 'OBJECT' then 'not_an_object'
+                when t[1] <> 'OBJECT' then 'not_an_object'
                 when missing_field is not null then 'missing_required_field'
                 when mistyped_field is not null then 'invalid_field_type'
-                when json_array_length(j, '$.source_reports') = 0 then 'empty_source_reports'
-                when not regexp_full_match(json_extract_string(j, '$.extraction.extracted_at'), '{ISO_UTC_PATTERN}')
-                  or try_cast(json_extract_string(j, '$.extraction.extracted_at') as timestamptz) is null
+                when t[{_INDEX['$.source_reports[0]']}] is null then 'empty_source_reports'
+                when not regexp_full_match({extracted_at}, '{ISO_UTC_PATTERN}')
+                  or try_cast({extracted_at} as timestamptz) is null
                     then 'invalid_extracted_at'
-                when try_cast(json_extract_string(j, '$.extraction.extracted_at') as timestamptz) > $loaded_at
+                when try_cast({extracted_at} as timestamptz) > $loaded_at
                     then 'extracted_at_in_future'
-                when not regexp_full_match(json_extract_string(j, '$.extraction.source_story_id'), '[0-9]+')
+                when not regexp_full_match({story_id}, '[0-9]+')
                     then 'invalid_source_story_id'
             end as reason_code
         from fields
@@ -208,14 +272,12 @@ def _validation_sql() -> str:
             when reason_code = 'missing_required_field' then 'missing: ' || missing_field
             when reason_code = 'invalid_field_type'
                 then mistyped_field || ' is ' || json_type(j, '$.' || mistyped_field)
-            when reason_code = 'invalid_extracted_at'
-                then 'extracted_at: ' || json_extract_string(j, '$.extraction.extracted_at')
+            when reason_code = 'invalid_extracted_at' then 'extracted_at: ' || {extracted_at}
             when reason_code = 'extracted_at_in_future'
-                then 'extracted_at ' || json_extract_string(j, '$.extraction.extracted_at') || ' is after load time'
-            when reason_code = 'invalid_source_story_id'
-                then 'source_story_id: ' || json_extract_string(j, '$.extraction.source_story_id')
+                then 'extracted_at ' || {extracted_at} || ' is after load time'
+            when reason_code = 'invalid_source_story_id' then 'source_story_id: ' || {story_id}
             when reason_code = 'malformed_json' then 'not valid JSON'
-            when reason_code = 'not_an_object' then 'top-level JSON ' || json_type(j)
+            when reason_code = 'not_an_object' then 'top-level JSON ' || t[1]
             when reason_code = 'empty_source_reports' then 'source_reports is empty'
         end as detail,
         -- Unknown top-level fields, kept as JSON. Keys are data: they are never spliced into a
@@ -254,31 +316,51 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
+class FileChangedWhileReading(Exception):
+    """The file's bytes changed between hashing and loading: a writer ignoring the convention."""
+
+
+def _read_page(stream: BinaryIO) -> Candidate:
+    head = stream.read(MAX_LINE_BYTES + 1)
+    return page_candidate(head, len(head) + _drain(stream))
+
+
+class _HashingReader(io.RawIOBase):
+    """A forward-only stream that hashes every byte read through it: what was actually loaded."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.hasher = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._stream.read(len(buffer))
+        self.hasher.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     landed: LandedFile,
     *,
     load_id: str,
     loaded_at: datetime,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
 ) -> FileLoadResult:
-    """Load one file in one transaction; a no-op if these exact bytes were loaded before."""
-    data = landed.path.read_bytes()
-    digest = sha256_of(data)
+    """Load one file in one transaction; a no-op if these exact bytes were loaded before.
+
+    The file is hashed first (to skip known content without parsing it), then streamed in
+    chunks; the bytes streamed are hashed again and must match, or nothing is committed and the
+    file is left for the next run (status `changed_while_reading`).
+    """
+    digest = file_sha256(landed.path)
     result = FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
     if _already_loaded(con, digest):
         return result
 
-    candidates = (
-        split_export_lines(data) if landed.file_format == "export" else [page_candidate(data)]
-    )
-    batch = pa.table(
-        {
-            "line_number": pa.array([c.line_number for c in candidates], pa.int64()),
-            "text": pa.array([c.text for c in candidates], pa.string()),
-            "reason": pa.array([c.reason for c in candidates], pa.string()),
-            "detail": pa.array([c.detail for c in candidates], pa.string()),
-        }
-    )
     params = {
         "load_id": load_id,
         "source_file": landed.relative_path,
@@ -286,10 +368,28 @@ def load_file(
         "fmt": landed.file_format,
         "loaded_at": loaded_at,
     }
-    con.register("candidates", batch)
+    reasons: Counter[str] = Counter()
     try:
-        with _transaction(con):
-            _insert_batch(con, params, result, len(candidates), len(data))
+        with open(landed.path, "rb", buffering=0) as raw_file, _transaction(con):
+            reader = _HashingReader(raw_file)
+            stream = io.BufferedReader(reader, buffer_size=1024 * 1024)
+            candidates = (
+                iter_export_lines(stream)
+                if landed.file_format == "export"
+                else iter([_read_page(stream)])
+            )
+            for chunk in chunked(candidates, chunk_bytes):
+                _insert_chunk(con, params, chunk, reasons)
+                result.lines_read += len(chunk)
+            _drain(stream)  # hash to the end, whatever the parser stopped at
+            if reader.hasher.hexdigest() != digest:
+                raise FileChangedWhileReading(landed.relative_path)
+            result.rows_quarantined = sum(reasons.values())
+            result.rows_loaded = result.lines_read - result.rows_quarantined
+            result.quarantine_reasons = dict(sorted(reasons.items()))
+            _insert_manifest_row(con, params, result, landed.path.stat().st_size)
+    except FileChangedWhileReading:
+        return FileLoadResult(landed.relative_path, digest, landed.file_format, "changed_while_reading")
     except (duckdb.TransactionException, duckdb.ConstraintException):
         # Another run committed the same content first (the manifest's primary key): this run
         # loaded nothing, which is exactly-once working, not an error.
@@ -297,23 +397,34 @@ def load_file(
             return FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
         raise
     finally:
-        con.unregister("candidates")
+        con.unregister("candidates")  # a no-op unless a chunk failed (see _insert_chunk)
     result.status = "loaded"
     return result
 
 
-def _insert_batch(
+def _insert_chunk(
     con: duckdb.DuckDBPyConnection,
     params: dict[str, object],
-    result: FileLoadResult,
-    n_candidates: int,
-    size_bytes: int,
+    chunk: list[Candidate],
+    reasons: Counter[str],
 ) -> None:
-    """Validate the registered `candidates` and write records, rejects and the manifest row."""
+    """Validate one chunk of candidates and write its records and rejects; count reasons."""
+    batch = pa.table(
+        {
+            "line_number": pa.array([c.line_number for c in chunk], pa.int64()),
+            "text": pa.array([c.text for c in chunk], pa.string()),
+            "reason": pa.array([c.reason for c in chunk], pa.string()),
+            "detail": pa.array([c.detail for c in chunk], pa.string()),
+        }
+    )
+    # Registered for one statement. On failure it stays registered until load_file has rolled
+    # back: unregistering inside an aborted transaction would hide the real error.
+    con.register("candidates", batch)
     con.execute(
         f"create or replace temp table checked_batch as {VALIDATION_SQL}",
         {"loaded_at": params["loaded_at"]},
     )
+    con.unregister("candidates")
     con.execute(
         """
         insert into raw.event_records
@@ -332,16 +443,23 @@ def _insert_batch(
         {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
     )
     fault_point("landing_mid_file_after_records")
-    reasons = dict(
-        con.execute(
-            "select reason_code, count(*) from checked_batch "
-            "where reason_code is not null group by all order by all"
-        ).fetchall()
+    reasons.update(
+        dict(
+            con.execute(
+                "select reason_code, count(*) from checked_batch "
+                "where reason_code is not null group by all"
+            ).fetchall()
+        )
     )
-    result.rows_quarantined = sum(reasons.values())
-    result.rows_loaded = n_candidates - result.rows_quarantined
-    result.lines_read = n_candidates
-    result.quarantine_reasons = reasons
+    con.execute("drop table checked_batch")
+
+
+def _insert_manifest_row(
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, object],
+    result: FileLoadResult,
+    size_bytes: int,
+) -> None:
     con.execute(
         """
         insert into raw.file_loads values
@@ -366,18 +484,20 @@ def quarantine_whole_file(
     loaded_at: datetime,
 ) -> FileLoadResult:
     """One quarantine row (`file_rejected`) and a manifest row for a file that cannot be loaded."""
-    data = landed.path.read_bytes()
-    digest = sha256_of(data)
+    digest = file_sha256(landed.path)
+    with open(landed.path, "rb") as stream:
+        head = stream.read(MAX_RAW_TEXT_CHARS)
     detail = f"{type(error).__name__}: {error}"[:1000]
     with _transaction(con):
         con.execute(
             "insert into raw.quarantine values (?, ?, ?, null, 'file_rejected', ?, ?, ?)",
-            [load_id, landed.relative_path, digest, detail, _preview(data), loaded_at],
+            [load_id, landed.relative_path, digest, detail, _preview(head), loaded_at],
         )
         con.execute(
             "insert into raw.file_loads values (?, ?, ?, ?, ?, 1, 0, 1, ?)",
-            [digest, load_id, landed.relative_path, landed.file_format, len(data), loaded_at],
-        )
+            [digest, load_id, landed.relative_path, landed.file_format,
+             landed.path.stat().st_size, loaded_at],
+        )  # fmt: skip
     return FileLoadResult(
         landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1}
     )
@@ -389,6 +509,7 @@ def load_files(
     *,
     load_id: str,
     loaded_at: datetime,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     on_file: Callable[[FileLoadResult], None] | None = None,
 ) -> list[FileLoadResult]:
     """Load each file in turn; `on_file` hears about every file as it completes (progress)."""
@@ -397,7 +518,9 @@ def load_files(
     fault_point("landing_before_first_file")
     for landed in files:
         try:
-            result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at)
+            result = load_file(
+                con, landed, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes
+            )
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             # Input DuckDB refuses in a way validation did not foresee: the file is rejected
             # whole, with the error as its reason, and the run goes on with the other files.

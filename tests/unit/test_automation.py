@@ -8,3 +8,4 @@ def test_landing_state_key_is_order_independent_and_change_sensitive() -> None:
     assert landing_state_key(files) == landing_state_key(list(reversed(files)))
     assert landing_state_key(files) != landing_state_key([("a.jsonl", 11, 1), ("b.txt", 20, 2)])
     assert landing_state_key(files) != landing_state_key(files[:1])
+

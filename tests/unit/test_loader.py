@@ -143,3 +143,51 @@ def test_two_concurrent_loads_of_one_file_load_it_once(tmp_path) -> None:
     assert sorted(statuses) == ["already_loaded", "loaded"]
     assert base.execute("select count(*) from raw.event_records").fetchall() == [(2,)]
     assert base.execute("select count(*) from raw.file_loads").fetchall() == [(1,)]
+
+
+def _table(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> None:
+    """Chunking (bounded memory) changes nothing about what lands, line numbers included."""
+    records = [make_event(f"e{i}", [("Reuters", "certain")]) for i in range(7)]
+    write_jsonl(tmp_path / "f.jsonl", [*records[:3], "{broken", *records[3:], "[1]"])
+    outcomes = []
+    for chunk_bytes in (1, 10**9):
+        con = duckdb.connect()
+        [result] = load_files(con, discover(tmp_path), load_id="l", loaded_at=LOADED_AT, chunk_bytes=chunk_bytes)
+        outcomes.append((
+            (result.lines_read, result.rows_loaded, result.rows_quarantined, result.quarantine_reasons),
+            _table(con, "select line_number, record::varchar from raw.event_records order by 1"),
+            _table(con, "select line_number, reason_code from raw.quarantine order by 1"),
+            _table(con, "select lines_read, rows_loaded, rows_quarantined from raw.file_loads"),
+        ))  # fmt: skip
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == (9, 7, 2, {"malformed_json": 1, "not_an_object": 1})
+
+
+def test_a_file_changing_while_read_loads_nothing_until_it_is_stable(tmp_path, con, monkeypatch) -> None:
+    """A writer that ignores the temporary-name convention and appends during the load: the
+    bytes streamed no longer match the hash, so nothing commits; the next run loads the file."""
+    from orchestration.landing import loader
+
+    path = write_jsonl(tmp_path / "f.jsonl", [make_event("e1", [("Reuters", "certain")])])
+    real_hash = loader.file_sha256
+
+    def hash_then_append(p: Path) -> str:
+        digest = real_hash(p)
+        with open(p, "a", encoding="utf-8") as f:
+            f.write(json.dumps(make_event("e2", [("Reuters", "certain")])) + "\n")
+        return digest
+
+    monkeypatch.setattr(loader, "file_sha256", hash_then_append)
+    [result] = load(con, tmp_path)
+    assert result.status == "changed_while_reading"
+    assert _table(con, "select count(*) from raw.event_records")[0][0] == 0
+    assert _table(con, "select count(*) from raw.file_loads")[0][0] == 0
+
+    monkeypatch.setattr(loader, "file_sha256", real_hash)
+    [result] = load(con, tmp_path, load_id="load-2")
+    assert (result.status, result.rows_loaded) == ("loaded", 2)
+    assert path.read_text().count("\n") == 2

@@ -1,13 +1,18 @@
 -- Contract §3 consistency rules (and vocabulary rules) checked per event version: one row per
 -- (version, reason code) that applies. A clean version has no rows here.
+-- Import CTEs name only the columns the rules read: the rules run as one union of joins whose
+-- hash tables are alive together, so narrow inputs keep the model within small memory limits.
 with
 
 versions as (
-    select * from {{ ref('int_event_versions_sequenced') }}
+    select
+        version_id, record_id, stated_source_count, stated_status, is_known_stated_status,
+        is_known_category, has_conflicting_contents
+    from {{ ref('int_event_versions_sequenced') }}
 ),
 
 scored as (
-    select * from {{ ref('int_event_versions_scored') }}
+    select version_id, n_outlets, n_independent_sources from {{ ref('int_event_versions_scored') }}
 ),
 
 stated_rules as (
@@ -15,15 +20,15 @@ stated_rules as (
 ),
 
 claims as (
-    select * from {{ ref('int_claims_resolved') }}
+    select version_id, outlet_id, is_known_tone from {{ ref('int_claims_resolved') }}
 ),
 
 reports as (
-    select * from {{ ref('stg_raw__source_reports') }}
+    select record_id, outlet_as_written, claim_text from {{ ref('stg_raw__source_reports') }}
 ),
 
 mentions as (
-    select * from {{ ref('stg_raw__entity_mentions') }}
+    select record_id, mention_name, entity_type_as_written from {{ ref('stg_raw__entity_mentions') }}
 ),
 
 entity_types as (
@@ -31,7 +36,7 @@ entity_types as (
 ),
 
 listed as (
-    select * from {{ ref('stg_raw__listed_sources') }}
+    select record_id, outlet_as_written from {{ ref('stg_raw__listed_sources') }}
 ),
 
 outlets as (

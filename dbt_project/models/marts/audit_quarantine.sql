@@ -12,19 +12,25 @@ ranked as (
     select * from {{ ref('int_event_records_ranked') }}
 ),
 
+records as (
+    select record_id, record from {{ ref('stg_raw__event_records') }}
+),
+
 conflicting as (
     select
-        load_id,
-        source_file,
-        content_sha256,
-        line_number,
+        ranked.load_id,
+        ranked.source_file,
+        ranked.content_sha256,
+        ranked.line_number,
         'conflicting_duplicate' as reason_code,
-        'event ' || event_id || ' extracted at ' || cast(extracted_at as {{ dbt.type_string() }})
+        'event ' || ranked.event_id || ' extracted at '
+            || cast(ranked.extracted_at as {{ dbt.type_string() }})
             || ' was also delivered with different content' as detail,
-        cast(record as {{ dbt.type_string() }}) as raw_text,
-        loaded_at
+        cast(records.record as {{ dbt.type_string() }}) as raw_text,
+        ranked.loaded_at
     from ranked
-    where not is_selected and conflicts_with_selected
+    inner join records on records.record_id = ranked.record_id
+    where not ranked.is_selected and ranked.conflicts_with_selected
 ),
 
 unioned as (

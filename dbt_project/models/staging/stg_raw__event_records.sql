@@ -15,6 +15,21 @@ statuses as (
     select stated_status from {{ ref('stated_statuses') }}
 ),
 
+{%- set paths = [
+    '$.event_id', '$.category', '$.headline', '$.location.name', '$.location.region',
+    '$.verification.status', '$.verification.summary', '$.verification.source_count',
+    '$.verification.assessment', '$.extraction.extracted_at', '$.extraction.source_story_id',
+    '$.extraction.extractor_version', '$.sources', '$.entities', '$.source_reports',
+] %}
+
+-- Each record is parsed once for all its top-level fields (see the json_texts macro).
+extracted as (
+    select
+        records.*,
+        {{ json_texts('record', paths) }} as texts
+    from records
+),
+
 typed as (
     select
         {{ dbt.hash("content_sha256 || ':' || cast(line_number as varchar)") }} as record_id,
@@ -26,33 +41,34 @@ typed as (
         {{ to_utc('loaded_at') }} as loaded_at,
         extra_fields,
         record,
-        {{ json_text('record', '$.event_id') }} as delivered_event_id,
-        regexp_replace({{ json_text('record', '$.category') }}, '\s+', ' ', 'g') as category_as_written,
-        regexp_replace({{ json_text('record', '$.headline') }}, '\s+', ' ', 'g') as headline,
-        {{ json_text('record', '$.location.name') }} as location_name_as_written,
-        {{ json_text('record', '$.location.region') }} as region,
-        regexp_replace({{ json_text('record', '$.verification.status') }}, '\s+', ' ', 'g') as stated_status_as_written,
-        {{ json_text('record', '$.verification.summary') }} as verification_summary,
-        try_cast(json_extract(record, '$.verification.source_count') as bigint) as stated_source_count,
-        {{ json_text('record', '$.verification.assessment') }} as verification_assessment,
-        {{ utc_timestamp(json_text('record', '$.extraction.extracted_at')) }} as extracted_at,
-        {{ json_text('record', '$.extraction.source_story_id') }} as source_story_id,
-        {{ json_text('record', '$.extraction.extractor_version') }} as extractor_version,
+        {{ json_list_text('texts', paths, '$.event_id') }} as delivered_event_id,
+        regexp_replace({{ json_list_text('texts', paths, '$.category') }}, '\s+', ' ', 'g') as category_as_written,
+        regexp_replace({{ json_list_text('texts', paths, '$.headline') }}, '\s+', ' ', 'g') as headline,
+        {{ json_list_text('texts', paths, '$.location.name') }} as location_name_as_written,
+        {{ json_list_text('texts', paths, '$.location.region') }} as region,
+        regexp_replace({{ json_list_text('texts', paths, '$.verification.status') }}, '\s+', ' ', 'g') as stated_status_as_written,
+        {{ json_list_text('texts', paths, '$.verification.summary') }} as verification_summary,
+        try_cast({{ json_list_text('texts', paths, '$.verification.source_count') }} as bigint) as stated_source_count,
+        {{ json_list_text('texts', paths, '$.verification.assessment') }} as verification_assessment,
+        {{ utc_timestamp(json_list_text('texts', paths, '$.extraction.extracted_at')) }} as extracted_at,
+        {{ json_list_text('texts', paths, '$.extraction.source_story_id') }} as source_story_id,
+        {{ json_list_text('texts', paths, '$.extraction.extractor_version') }} as extractor_version,
         -- What a record says, independent of how it was delivered: a page and its export twin,
         -- or a re-delivered line, share it; two different contents for one extraction do not.
+        -- (Arrays come back as minified JSON text, so formatting does not change the key.)
         {{ dbt.hash(
             "concat_ws('|', "
-            ~ json_text('record', '$.category') ~ ", "
-            ~ json_text('record', '$.headline') ~ ", "
-            ~ json_text('record', '$.location.name') ~ ", "
-            ~ "coalesce(" ~ json_text('record', '$.location.region') ~ ", ''), "
-            ~ json_text('record', '$.verification.status') ~ ", "
-            ~ "cast(json_extract(record, '$.verification.source_count') as varchar), "
-            ~ "cast(json(json_extract(record, '$.sources')) as varchar), "
-            ~ "cast(json(json_extract(record, '$.entities')) as varchar), "
-            ~ "cast(json(json_extract(record, '$.source_reports')) as varchar))"
+            ~ json_list_text('texts', paths, '$.category') ~ ", "
+            ~ json_list_text('texts', paths, '$.headline') ~ ", "
+            ~ json_list_text('texts', paths, '$.location.name') ~ ", "
+            ~ "coalesce(" ~ json_list_text('texts', paths, '$.location.region') ~ ", ''), "
+            ~ json_list_text('texts', paths, '$.verification.status') ~ ", "
+            ~ json_list_text('texts', paths, '$.verification.source_count') ~ ", "
+            ~ json_list_text('texts', paths, '$.sources') ~ ", "
+            ~ json_list_text('texts', paths, '$.entities') ~ ", "
+            ~ json_list_text('texts', paths, '$.source_reports') ~ ")"
         ) }} as content_fingerprint
-    from records
+    from extracted
 ),
 
 final as (
