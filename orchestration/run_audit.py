@@ -10,18 +10,9 @@ from typing import Any
 
 import duckdb
 
-STAGES = ("landing", "dbt", "checks", "publish")
+from orchestration.landing.warehouse_schema import ensure_raw_schema
 
-RUN_STAGES_DDL = """
-create table if not exists raw.run_stages (
-    run_id      varchar not null,
-    stage       varchar not null,
-    status      varchar not null,
-    started_at  timestamptz not null,
-    finished_at timestamptz not null,
-    metrics     json
-);
-"""
+STAGES = ("landing", "dbt", "checks", "publish")
 
 # One row per run. Metrics come from the stage that owns them; durations from each stage's row.
 AUDIT_RUNS_SQL = f"""
@@ -60,7 +51,7 @@ def record_stage(
     status: str,
     metrics: dict[str, Any],
 ) -> None:
-    con.execute(RUN_STAGES_DDL)
+    ensure_raw_schema(con)
     con.execute(
         "insert into raw.run_stages values (?, ?, ?, ?, ?, ?)",
         [run_id, stage, status, started_at, datetime.now(UTC), json.dumps(metrics)],
@@ -74,3 +65,31 @@ def finish_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, status
         "where run_id = ? and stage = ? and status = 'publishing'",
         [status, datetime.now(UTC), run_id, stage],
     )
+
+
+RECENT_RUN_COLUMNS = (
+    "run_id", "started_at", "status", "files_loaded", "lines_read", "rows_loaded",
+    "rows_quarantined", "checks_passed", "checks_failed", "published_version",
+    *(f"{s}_seconds" for s in STAGES),
+)  # fmt: skip
+
+
+def recent_runs_markdown(con: duckdb.DuckDBPyConnection, limit: int = 10) -> str:
+    """The last `limit` runs of `audit_runs` (failed ones included) as a Markdown table, for the
+    Dagster UI: the run-level audit trail next to the publish that carries it."""
+    columns = ", ".join(RECENT_RUN_COLUMNS)
+    rows = con.execute(
+        f"select {columns} from ({AUDIT_RUNS_SQL.format(schema='raw')}) "
+        "order by started_at desc limit ?",
+        [limit],
+    ).fetchall()
+    header = "| " + " | ".join(RECENT_RUN_COLUMNS) + " |\n|" + "---|" * len(RECENT_RUN_COLUMNS)
+    return "\n".join([header, *("| " + " | ".join(map(_cell, row)) + " |" for row in rows)])
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return str(value)

@@ -29,7 +29,8 @@ LANDING_CHECKS = [
         "quarantine_share_within_limit",
         asset=RAW_QUARANTINE,
         blocking=True,
-        description="This run's quarantined share ≤ MAX_QUARANTINE_SHARE (run-level invariant).",
+        description="Quarantined share of everything landed since the last publish "
+        "≤ MAX_QUARANTINE_SHARE (run-level invariant).",
     ),
 ]
 
@@ -78,7 +79,7 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         )  # fmt: skip
         balanced = invariants.loads_balanced(con)
         share = invariants.quarantine_share(
-            con, load_id, settings.max_quarantine_share, settings.quarantine_share_min_records
+            con, settings.max_quarantine_share, settings.quarantine_share_min_records
         )
         new = [r for r in results if r.status == "loaded"]
         reasons: Counter[str] = Counter()

@@ -9,7 +9,12 @@ from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.publishing.publisher import new_version_id, publish
-from orchestration.run_audit import AUDIT_RUNS_SQL, finish_stage, record_stage
+from orchestration.run_audit import (
+    AUDIT_RUNS_SQL,
+    finish_stage,
+    record_stage,
+    recent_runs_markdown,
+)
 from orchestration.resources import WarehouseResource
 
 MART_KEYS = sorted(
@@ -50,6 +55,7 @@ def published_warehouse(
     finally:
         with warehouse.connect() as con:
             finish_stage(con, context.run_id, "publish", status)
+            recent_runs = recent_runs_markdown(con)
     context.log.info(
         "published version %s to %s (%d tables)",
         result.version_id, result.path, len(result.row_counts),
@@ -61,7 +67,9 @@ def published_warehouse(
             "exports_dir": dg.MetadataValue.path(str(result.exports_dir)),
             "row_counts": result.row_counts,
             "dagster/row_count": result.row_counts.get("fct_events", 0),
-            "audit_runs": "one row per run in the published file (`select * from audit_runs`)",
+            # The run-level audit trail in the UI: this run and the ones before it, failed runs
+            # included (their rows are written as their stages end). Full rows: `audit_runs`.
+            "audit_runs": dg.MetadataValue.md(recent_runs),
         }
     )
 

@@ -43,6 +43,16 @@ create table if not exists raw.quarantine (
     raw_text       varchar,
     loaded_at      timestamptz not null
 );
+
+-- The audit trail: one row per (run, stage), written as each stage ends (orchestration/run_audit.py).
+create table if not exists raw.run_stages (
+    run_id      varchar not null,
+    stage       varchar not null,
+    status      varchar not null,
+    started_at  timestamptz not null,
+    finished_at timestamptz not null,
+    metrics     json
+);
 """
 
 

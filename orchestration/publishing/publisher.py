@@ -72,31 +72,55 @@ def _remove_stale_staging(published_db: Path, exports_dir: Path) -> None:
     """Drop what a publish killed half-way left behind. Safe: publishing is serialised (pool)."""
     for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp"):
         leftover.unlink()
-    for leftover in exports_dir.parent.glob(f".{exports_dir.name}.*.tmp"):
-        shutil.rmtree(leftover)
+    for leftover in [
+        *exports_dir.parent.glob(f".{exports_dir.name}.*.tmp"),
+        *_export_store(exports_dir).glob(".*.tmp"),
+    ]:
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink()
+        else:
+            shutil.rmtree(leftover)
 
 
-def _export_parquet(db_file: Path, exports_dir: Path, tag: str) -> None:
-    """Every table of a published file as `exports_dir/<table>.parquet`, each replaced atomically."""
-    staging = exports_dir.with_name(f".{exports_dir.name}.{tag}.tmp")
+def _export_store(exports_dir: Path) -> Path:
+    """Where each published version's Parquet set lives; `exports_dir` links to the current one."""
+    return exports_dir.with_name(f"{exports_dir.name}_versions")
+
+
+def _export_parquet(db_file: Path, exports_dir: Path, tag: str, keep: int = 5) -> None:
+    """Every table of a published file as `exports_dir/<table>.parquet`, as one set.
+
+    `exports_dir` is a symbolic link to a complete directory of one version (with its
+    `audit_publish.parquet`), swapped by one atomic rename: a reader that resolves the link once
+    reads one version's files, never a mix. The last `keep` sets are kept.
+    """
+    store = _export_store(exports_dir)
+    staging = store / f".{tag}.tmp"
     staging.mkdir(parents=True)
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(db_file))} as pub (read_only)")
-        for table in _tables(con, "pub", "main"):
-            if table == "audit_publish":
-                continue
+        for number, table in enumerate(_tables(con, "pub", "main")):
             target = _sql_string(str(staging / f"{table}.parquet"))
             con.execute(
                 f"copy (select * from pub.main.{_quote(table)}) to {target} "
                 "(format parquet, compression zstd)"
             )
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    for number, export in enumerate(sorted(staging.glob("*.parquet"))):
-        os.replace(export, exports_dir / export.name)
-        if number == 2:
-            fault_point("publish_mid_exports")
-    staging.rmdir()
-    _fsync_dir(exports_dir)
+            if number == 2:
+                fault_point("publish_mid_exports")
+    for export in staging.iterdir():
+        _fsync_file(export)
+    complete = store / tag
+    os.rename(staging, complete)
+    link = exports_dir.with_name(f".{exports_dir.name}.{tag}.tmp")
+    link.symlink_to(complete.relative_to(exports_dir.parent))
+    if exports_dir.is_dir() and not exports_dir.is_symlink():
+        shutil.rmtree(exports_dir)  # the layout before versioned sets: a plain directory
+    os.replace(link, exports_dir)  # the atomic step
+    _fsync_dir(exports_dir.parent)
+    sets = sorted(store.iterdir(), key=lambda path: path.stat().st_mtime_ns)
+    for old in sets[:-keep]:
+        if old != complete:
+            shutil.rmtree(old)
 
 
 def new_version_id() -> str:
@@ -189,7 +213,7 @@ def publish(
     finally:
         staging_db.unlink(missing_ok=True)
     fault_point("publish_after_rename_before_exports")
-    _export_parquet(published_db, exports_dir, version_id)
+    _export_parquet(published_db, exports_dir, version_id, keep_versions)
     _prune_versions(published_db, keep_versions)
     return PublishResult(version_id, published_at, published_db, exports_dir, row_counts)
 
@@ -212,7 +236,7 @@ def rollback(published_db: Path, exports_dir: Path) -> str:
     os.link(previous, staging)
     os.replace(staging, published_db)
     _fsync_dir(published_db.parent)
-    _export_parquet(published_db, exports_dir, f"rollback-{previous.stem}")
+    _export_parquet(published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}")
     return previous.stem
 
 

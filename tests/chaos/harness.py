@@ -111,7 +111,8 @@ def published_is_complete(published_db: Path) -> bool:
 
 
 def leftovers(warehouse: Path) -> list[str]:
-    return sorted(p.name for p in warehouse.iterdir() if p.name.startswith(".")) if warehouse.exists() else []
+    """Temporary (dot-named) files or directories anywhere in the warehouse directory."""
+    return sorted(str(p.relative_to(warehouse)) for p in warehouse.rglob(".*")) if warehouse.exists() else []
 
 
 def check_case(case: Case, workdir: Path, clean_digest: str, seed_warehouse: Path | None = None) -> list[str]:

@@ -43,6 +43,16 @@ def test_quarantine_share_over_limit_fails_run_and_keeps_previous_publish(publis
     assert run.failed_checks() == ["raw/quarantine:quarantine_share_within_limit"]
     _assert_previous_version_intact(settings, version)
 
+    # The broken file is no longer new, but it was never published: the next run still fails...
+    again = run_pipeline(settings, max_quarantine_share=0.1, quarantine_share_min_records=1)
+    assert not again.published
+    assert again.failed_checks() == ["raw/quarantine:quarantine_share_within_limit"]
+    _assert_previous_version_intact(settings, version)
+    # ...until an operator accepts the batch for one run (runbook), which publishes it.
+    accepted = run_pipeline(settings, max_quarantine_share=1.0, quarantine_share_min_records=1)
+    assert accepted.result.success and accepted.published
+    assert query(settings.published_db, "select count(*) from fct_events") == [(2,)]
+
 
 def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> None:
     settings, version = published_once
@@ -81,3 +91,11 @@ def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> N
         ("failed", 1, 1, 1, None, True),
         ("published", 0, 0, 0, current, True),
     ]
+    # The same trail is in the Dagster UI, on the publish materialisation (newest run first).
+    [publish_event] = [
+        m for m in recovered.result.get_asset_materialization_events()
+        if m.asset_key.to_user_string() == "published/warehouse"
+    ]  # fmt: skip
+    table = publish_event.materialization.metadata["audit_runs"].value.splitlines()
+    assert [line.split(" | ")[2] for line in table[2:]] == ["published", "failed", "published"]
+    assert table[3].startswith(f"| {run.result.run_id} |")

@@ -42,7 +42,19 @@ def test_loads_balanced_catches_a_file_that_does_not_add_up(con) -> None:
     ("read", "quarantined", "min_records", "passes"),
     [(200, 100, 100, True), (200, 101, 100, False), (10, 9, 100, True), (10, 9, 5, False)],
 )
-def test_quarantine_share_is_judged_per_run_from_enough_records(con, read, quarantined, min_records, passes) -> None:
+def test_quarantine_share_is_judged_from_enough_records(con, read, quarantined, min_records, passes) -> None:
     add_file(con, "a", "run-1", read, read - quarantined, quarantined)
-    add_file(con, "b", "run-0", 1000, 0, 1000)  # an earlier run's broken file does not count
-    assert quarantine_share(con, "run-1", 0.5, min_records).passed is passes
+    assert quarantine_share(con, 0.5, min_records).passed is passes
+
+
+def test_quarantine_share_counts_every_load_since_the_last_publish(con) -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    add_file(con, "a", "run-0", 1000, 0, 1000)  # broken, but published (accepted) long ago
+    con.execute("insert into raw.run_stages values ('run-0', 'publish', 'succeeded', ?, ?, null)", [now, now])
+    add_file(con, "b", "run-1", 200, 200, 0)
+    assert quarantine_share(con, 0.5, 100).passed
+
+    add_file(con, "c", "run-2", 1000, 0, 1000)  # run-2 failed on it: nothing published since
+    failed_then_clean_run = quarantine_share(con, 0.5, 100)
+    assert not failed_then_clean_run.passed, "a broken batch must not slip into the next publish"
+    assert failed_then_clean_run.metadata["unpublished_runs"] == 2

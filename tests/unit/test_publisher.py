@@ -37,7 +37,32 @@ def test_publish_replaces_whole_file_while_old_reader_keeps_reading(tmp_path: Pa
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from fct_events").fetchall() == [(5,)]
         assert con.execute("select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]).fetchall() == [(5,)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports", "published.duckdb", "versions", "warehouse.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "exports", "exports_versions", "published.duckdb", "versions", "warehouse.duckdb",
+    ]  # fmt: skip
+
+
+def test_parquet_exports_switch_as_one_set(tmp_path: Path) -> None:
+    """`exports` links to one version's complete set: a reader that resolved it keeps reading
+    that whole set while the next publish swaps the link to the next set in one rename."""
+    working = working_db(tmp_path / "warehouse.duckdb", 3)
+    exports = tmp_path / "exports"
+    first = publish(working, tmp_path / "published.duckdb", exports)
+    held = exports.resolve()
+    working_db(working, 4)
+    second = publish(working, tmp_path / "published.duckdb", exports)
+
+    def version_and_rows(folder: Path) -> tuple:
+        with duckdb.connect() as con:
+            return con.execute(
+                "select (select version_id from read_parquet(?)), (select count(*) from read_parquet(?))",
+                [str(folder / "audit_publish.parquet"), str(folder / "fct_events.parquet")],
+            ).fetchall()[0]
+
+    assert exports.is_symlink() and exports.resolve() != held
+    assert version_and_rows(held) == (first.version_id, 3)
+    assert version_and_rows(exports) == (second.version_id, 4)
+    assert not list(tmp_path.rglob(".*")), "no temporary file or link left"
 
 
 def test_published_file_cannot_be_written_by_readers(tmp_path: Path) -> None:
