@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline dev generate rollback chaos test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline dev generate rollback chaos fuzz test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -30,6 +30,7 @@ help:
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
 	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
+	@echo "make fuzz      FUZZ_SECONDS=N: coverage-guided fuzzing of both parsers (atheris)"
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -65,6 +66,11 @@ rollback: setup
 
 chaos: setup
 	$(BIN)/python -m tests.chaos.harness --random $(or $(CHAOS_RANDOM),50) --seed $(or $(CHAOS_SEED),1)
+
+# Coverage-guided fuzzing (atheris) of the page parser and the export loader, FUZZ_SECONDS each.
+fuzz: setup
+	$(BIN)/python -m tests.fuzz.run page $(or $(FUZZ_SECONDS),60)
+	$(BIN)/python -m tests.fuzz.run export $(or $(FUZZ_SECONDS),60)
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions
