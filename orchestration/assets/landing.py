@@ -82,6 +82,7 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             con, settings.max_quarantine_share, settings.quarantine_share_min_records
         )
         new = [r for r in results if r.status == "loaded"]
+        changing = [r.source_file for r in results if r.status == "changed_while_reading"]
         reasons: Counter[str] = Counter()
         for result in new:
             reasons.update(result.quarantine_reasons)
@@ -106,8 +107,8 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         ).fetchall()[0]
 
     context.log.info(
-        "loaded %d new files (%d already loaded): %d records, %d quarantined",
-        len(new), len(results) - len(new),
+        "loaded %d new files (%d already loaded, %d changing): %d records, %d quarantined",
+        len(new), len(results) - len(new) - len(changing), len(changing),
         sum(r.rows_loaded for r in new), sum(r.rows_quarantined for r in new),
     )  # fmt: skip
     yield dg.MaterializeResult(
@@ -130,7 +131,8 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         metadata={
             "files_seen": len(results),
             "files_loaded": len(new),
-            "files_already_loaded": len(results) - len(new),
+            "files_already_loaded": len(results) - len(new) - len(changing),
+            "files_changed_while_reading": changing,
             "new_files": dg.MetadataValue.md(
                 "\n".join(
                     f"- `{r.source_file}`: {r.lines_read} read, {r.rows_loaded} loaded, "
