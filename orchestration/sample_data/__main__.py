@@ -13,7 +13,7 @@ import argparse
 import sys
 from datetime import date
 
-from .generator import DEFAULT_DEFECT_RATE, build_export, write_files
+from .generator import DEFAULT_DEFECT_RATE, write
 
 
 def _positive(text: str) -> int:
@@ -51,13 +51,11 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"share of lines with a planted defect (default {DEFAULT_DEFECT_RATE})")
     args = parser.parse_args(argv)
 
-    export = build_export(args.events, args.days, args.start, args.seed, args.defect_rate)
-    written = write_files(export.files, args.out)
-    for path, n in written:
-        print(f"wrote {path} ({n} lines)")
-    print(f"total: {len(written)} files, {export.line_count} lines "
-          f"({export.events} events, {len(export.reextracted)} re-extractions, "
-          f"{len(export.defects)} planted defects)")
+    written = write(args.out, args.events, args.days, args.start, args.seed, args.defect_rate,
+                    on_file=lambda path, n: print(f"wrote {path} ({n} lines)", flush=True))
+    print(f"total: {len(written.files)} files, {written.line_count} lines "
+          f"({written.events} events, {written.reextracted} re-extractions, "
+          f"{len(written.defects)} planted defects)")
     return 0
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -91,6 +91,19 @@ class Export:
     @property
     def line_count(self) -> int:
         return sum(len(lines) for lines in self.files.values())
+
+
+@dataclass
+class WrittenExport:
+    """What :func:`write` streamed to disk (the lines themselves are only in the files)."""
+    files: list[tuple[Path, int]] = field(default_factory=list)  # (path, lines)
+    defects: list[PlantedDefect] = field(default_factory=list)
+    reextracted: int = 0
+    events: int = 0
+
+    @property
+    def line_count(self) -> int:
+        return sum(n for _, n in self.files)
 
 
 # --------------------------------------------------------------------------------------------
@@ -709,9 +722,24 @@ def _version_for_day(rng: random.Random, day: int, days: int) -> str:
     return versions[idx]
 
 
-def build_export(events: int, days: int, start: date, seed: int,
-                 defect_rate: float = DEFAULT_DEFECT_RATE) -> Export:
-    """Generate ``events`` events extracted over ``days`` days from ``start``."""
+@dataclass
+class DayFile:
+    """One extraction day of an export: the file's lines and what was planted in them."""
+    name: str
+    lines: list[str]
+    defects: list[PlantedDefect]
+    events: int                  # distinct events first extracted this day
+    reextracted: list[str]       # event ids of this day that are extracted again later
+
+
+def iter_days(events: int, days: int, start: date, seed: int,
+              defect_rate: float = DEFAULT_DEFECT_RATE) -> Iterator[DayFile]:
+    """Generate ``events`` events extracted over ``days`` days from ``start``, one day at a time.
+
+    Memory holds one day of records plus the re-extractions still due (at most three days
+    ahead) and a few integers per story, so 1M+ events stream to disk in bounded memory.
+    Days without records are skipped.
+    """
     if events < 1 or days < 1:
         raise ValueError("events and days must be >= 1")
     if not 0.0 <= defect_rate <= 1.0:
@@ -724,8 +752,10 @@ def build_export(events: int, days: int, start: date, seed: int,
 
     # stories (news clusters): 1-3 events each, spread evenly over the days
     sizes: list[int] = []
-    while sum(sizes) < events:
-        sizes.append(min(_weighted(rng_layout, EVENTS_PER_STORY), events - sum(sizes)))
+    total = 0
+    while total < events:
+        sizes.append(min(_weighted(rng_layout, EVENTS_PER_STORY), events - total))
+        total += sizes[-1]
     n_stories = len(sizes)
     if n_stories > STORY_ID_RANGE[1] - STORY_ID_RANGE[0]:
         raise ValueError("too many events for 7-digit story ids")
@@ -734,57 +764,75 @@ def build_export(events: int, days: int, start: date, seed: int,
 
     theatres = C.THEATRE_WEIGHTS
     places_by_theatre = {th: [p for p in C.PLACES if p.theatre == th] for th in theatres}
-    built: list[_Event] = []
-    for (day, base_ms), size, sid in zip(slots, sizes, story_ids):
-        theatre = _weighted(rng_events, theatres)
-        cands = places_by_theatre[theatre]
-        story_place = _pick(rng_events, cands, [p.weight for p in cands])
-        ts = day * MS_PER_DAY + base_ms
-        for k in range(1, size + 1):
-            place = story_place if k == 1 or rng_events.random() < 0.5 else _pick(rng_events, cands, [p.weight for p in cands])
-            version = (_version_for_day(rng_events, day, days)
-                       if rng_events.random() < EXTRACTOR_VERSION_RATE else None)
-            built.append(_build_event(rng_events, f"{sid}-{k}", sid, place, day, ts, version))
-            ts += rng_events.randint(200, 8_000)
+    p_reextract = min(1.0, REEXTRACTION_RATE * days / (days - 1)) if days > 1 else 0.0
+    due: dict[int, list[_Event]] = {}  # re-extractions by the day they are extracted
+    story = 0
+    defects_planted = 0
+    for day in range(days):
+        built: list[_Event] = []
+        while story < n_stories and slots[story][0] == day:
+            base_ms, size, sid = slots[story][1], sizes[story], story_ids[story]
+            story += 1
+            theatre = _weighted(rng_events, theatres)
+            cands = places_by_theatre[theatre]
+            story_place = _pick(rng_events, cands, [p.weight for p in cands])
+            ts = day * MS_PER_DAY + base_ms
+            for k in range(1, size + 1):
+                place = story_place if k == 1 or rng_events.random() < 0.5 else _pick(rng_events, cands, [p.weight for p in cands])
+                version = (_version_for_day(rng_events, day, days)
+                           if rng_events.random() < EXTRACTOR_VERSION_RATE else None)
+                built.append(_build_event(rng_events, f"{sid}-{k}", sid, place, day, ts, version))
+                ts += rng_events.randint(200, 8_000)
 
-    # re-extractions on a later day
-    records: list[_Event] = list(built)
-    reextracted: list[str] = []
-    if days > 1:
-        p = min(1.0, REEXTRACTION_RATE * days / (days - 1))
+        # re-extractions on a later day (at most three days on)
+        reextracted: list[str] = []
         for ev in built:
-            if ev.day < days - 1 and rng_re.random() < p:
-                day = ev.day + rng_re.randint(1, min(3, days - 1 - ev.day))
-                ts = day * MS_PER_DAY + rng_re.randrange(MS_PER_DAY)
-                version = _version_for_day(rng_re, day, days) if ev.version is not None else None
-                records.append(_reextract(rng_re, ev, day, ts, version))
+            if ev.day < days - 1 and rng_re.random() < p_reextract:
+                later = ev.day + rng_re.randint(1, min(3, days - 1 - ev.day))
+                ts = later * MS_PER_DAY + rng_re.randrange(MS_PER_DAY)
+                version = _version_for_day(rng_re, later, days) if ev.version is not None else None
+                due.setdefault(later, []).append(_reextract(rng_re, ev, later, ts, version))
                 reextracted.append(ev.event_id)
 
-    # schema drift (unknown extra fields; not a defect)
-    for ev in records:
-        if rng_drift.random() < DRIFT_RATE:
-            key, values = C.DRIFT_FIELDS[rng_drift.randrange(len(C.DRIFT_FIELDS))]
-            ev.drift = [(key, values[rng_drift.randrange(len(values))])]
+        records = built + due.pop(day, [])
+        if not records:
+            continue
+        # schema drift (unknown extra fields; not a defect)
+        for ev in records:
+            if rng_drift.random() < DRIFT_RATE:
+                key, values = C.DRIFT_FIELDS[rng_drift.randrange(len(C.DRIFT_FIELDS))]
+                ev.drift = [(key, values[rng_drift.randrange(len(values))])]
+        records.sort(key=lambda e: e.ts_ms)  # stable: original before re-extraction at equal ts
 
-    # order lines; plant defects cycling through every kind
-    records.sort(key=lambda e: e.ts_ms)  # stable: original before re-extraction at equal ts
-    n_defects = min(len(records), round(defect_rate * len(records)))
-    kinds = {idx: C.DEFECT_KINDS[i % len(C.DEFECT_KINDS)]
-             for i, idx in enumerate(rng_def.sample(range(len(records)), n_defects))}
+        # defects: each record with probability defect_rate, kinds in turn (every kind appears)
+        name = file_name(start, day)
+        lines: list[str] = []
+        defects: list[PlantedDefect] = []
+        for ev in records:
+            rec = _record(ev, start)
+            if rng_def.random() < defect_rate:
+                kind = C.DEFECT_KINDS[defects_planted % len(C.DEFECT_KINDS)]
+                defects_planted += 1
+                out = _apply_defect(kind, rng_def, ev, rec, start)
+            else:
+                out = [(dumps(rec), None)]
+            for text, planted in out:
+                lines.append(text)
+                if planted is not None:
+                    defects.append(PlantedDefect(planted, name, len(lines), ev.event_id))
+        yield DayFile(name, lines, defects, len(built), reextracted)
 
-    files: dict[str, list[str]] = {}
-    defects: list[PlantedDefect] = []
-    for idx, ev in enumerate(records):
-        name = file_name(start, ev.day)
-        lines = files.setdefault(name, [])
-        rec = _record(ev, start)
-        out = _apply_defect(kinds[idx], rng_def, ev, rec, start) if idx in kinds else [(dumps(rec), None)]
-        for text, kind in out:
-            lines.append(text)
-            if kind is not None:
-                defects.append(PlantedDefect(kind, name, len(lines), ev.event_id))
-    files = {name: files[name] for name in sorted(files)}
-    return Export(files=files, defects=defects, reextracted=reextracted, events=len(built))
+
+def build_export(events: int, days: int, start: date, seed: int,
+                 defect_rate: float = DEFAULT_DEFECT_RATE) -> Export:
+    """The whole export in memory (tests, small samples); :func:`write` streams instead."""
+    export = Export(files={}, defects=[])
+    for day in iter_days(events, days, start, seed, defect_rate):
+        export.files[day.name] = day.lines
+        export.defects.extend(day.defects)
+        export.reextracted.extend(day.reextracted)
+        export.events += day.events
+    return export
 
 
 def generate(events: int, days: int, start: date, seed: int,
@@ -812,9 +860,20 @@ def write_files(files: dict[str, list[str]], out_dir: str | Path) -> list[tuple[
 
 
 def write(out_dir: str | Path, events: int, days: int, start: date, seed: int,
-          defect_rate: float = DEFAULT_DEFECT_RATE) -> Export:
-    """Generate and write the export to ``out_dir``; returns the :class:`Export` (defects are
-    returned, never written next to the data)."""
-    export = build_export(events, days, start, seed, defect_rate)
-    write_files(export.files, out_dir)
-    return export
+          defect_rate: float = DEFAULT_DEFECT_RATE,
+          on_file: Callable[[Path, int], None] | None = None) -> WrittenExport:
+    """Generate the export into ``out_dir`` one day file at a time, in bounded memory (defects
+    are returned, never written next to the data); ``on_file(path, lines)`` after each file."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = WrittenExport()
+    for day in iter_days(events, days, start, seed, defect_rate):
+        path = out / day.name
+        path.write_bytes("".join(line + "\n" for line in day.lines).encode("utf-8"))
+        written.files.append((path, len(day.lines)))
+        written.defects.extend(day.defects)
+        written.reextracted += len(day.reextracted)
+        written.events += day.events
+        if on_file is not None:
+            on_file(path, len(day.lines))
+    return written
