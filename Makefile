@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline dev generate rollback chaos fuzz test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline dev generate rollback chaos fuzz bench bench-smoke test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -30,6 +30,7 @@ help:
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
 	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
+	@echo "make bench     BENCH_SCALE=x: pipeline vs DuckDB floor at 10k/100k/1M events (x scales them)"
 	@echo "make fuzz      FUZZ_SECONDS=N: coverage-guided fuzzing of both parsers (atheris)"
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
@@ -71,6 +72,16 @@ chaos: setup
 fuzz: setup
 	$(BIN)/python -m tests.fuzz.run page $(or $(FUZZ_SECONDS),60)
 	$(BIN)/python -m tests.fuzz.run export $(or $(FUZZ_SECONDS),60)
+
+# The pipeline against DuckDB's floor at 10k / 100k / 1M events (BENCH_SCALE multiplies them):
+# prints a table, writes bench/results/<date>.json and docs/performance.md.
+bench: setup
+	$(BIN)/python -m bench.run --scale $(or $(BENCH_SCALE),1.0)
+
+# CI's smoke run of the benchmark (2k events at the "1M" step), outside the repository's results.
+bench-smoke: setup
+	rm -rf /tmp/bench-smoke
+	$(BIN)/python -m bench.run --scale 0.002 --work /tmp/bench-smoke --out /tmp/bench-smoke/results --doc /tmp/bench-smoke/performance.md
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions

@@ -1,0 +1,336 @@
+"""`make bench`: the pipeline's cost against DuckDB's own floor, measured side by side.
+
+    python -m bench.run [--scale 1.0] [--out bench/results] [--doc docs/performance.md] [--work DIR]
+
+Scenarios (event counts at --scale 1.0; every count is multiplied by --scale):
+
+    floor_1m          DuckDB alone reads the 1M-event landing files into one table
+    full_100k         land → publish, fresh warehouse, 100k events
+    full_1m           land → publish, fresh warehouse, 1M events
+    incr_10k_on_1m    one new day of 10k events on top of the 1M warehouse
+    incr_300k_on_1m   a GDELT-sized day of 300k events on top of that
+    full_10k          fresh warehouse, 10k events
+    incr_10k_on_10k   the same 10k-event day on top of the 10k warehouse
+
+Each pipeline run is `python -m orchestration.run_pipeline` in a subprocess with the same DuckDB
+threads and memory settings as the floor. Wall time per stage comes from the run's audit trail
+(`raw.run_stages`); peak RSS is the largest sum of resident memory over the run's process tree
+(the pipeline and its dbt subprocess), sampled from /proc every 100 ms.
+
+Prints one table, writes `<out>/<date>.json` and regenerates `<doc>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from orchestration.sample_data.generator import write
+from orchestration.settings import REPO_ROOT, load_settings
+
+BASE_START = date(2026, 1, 1)
+BASE_DAYS = 30
+SEED = 2026
+STAGES = ("landing", "dbt", "checks", "publish")
+
+# Targets of the scale issue, as ratios measured in one run: (name, numerator, denominator, max).
+RATIO_TARGETS = (
+    ("full_1m / floor_1m", "full_1m", "floor_1m", 4.0),
+    ("incr_10k_on_1m / incr_10k_on_10k", "incr_10k_on_1m", "incr_10k_on_10k", 1.3),
+    ("incr_10k_on_1m / full_1m", "incr_10k_on_1m", "full_1m", 0.2),
+    ("full_1m / full_100k", "full_1m", "full_100k", 12.0),
+)
+ABSOLUTE_TARGETS = (("incr_300k_on_1m seconds", "incr_300k_on_1m", 60.0),)
+PEAK_RSS_TARGET_GIB = 6.0
+
+
+@dataclass
+class Measurement:
+    scenario: str
+    events: int
+    lines: int
+    seconds: float
+    peak_rss_mib: float
+    succeeded: bool
+    stage_seconds: dict[str, float | None] = field(default_factory=dict)
+    stage_rows: dict[str, int | None] = field(default_factory=dict)
+
+
+class TreeRssSampler:
+    """Peak of the summed RSS of a process and all its descendants (Linux /proc)."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        self.pid, self.interval, self.peak_bytes = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeRssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            self.peak_bytes = max(self.peak_bytes, sum(_rss_pages(p) for p in _tree(self.pid)) * page)
+            self._stop.wait(self.interval)
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue  # the process ended while we looked
+    return pids
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _env(landing: Path, warehouse: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # ephemeral instance
+    return env | {
+        "LANDING_DIR": str(landing),
+        "WAREHOUSE_DIR": str(warehouse),
+        "GX_ANALYTICS_ENABLED": "False",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
+
+
+def run_pipeline(scenario: str, landing: Path, warehouse: Path, log_dir: Path) -> Measurement:
+    """One `run_pipeline` over `landing` into `warehouse`, timed, with its stage figures."""
+    log = log_dir / f"{scenario}.log"
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.run_pipeline"],
+            cwd=REPO_ROOT, env=_env(landing, warehouse), stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        with TreeRssSampler(process.pid) as sampler:
+            code = process.wait()
+    seconds = time.perf_counter() - started
+    stage_seconds, stage_rows = _stages(warehouse / "warehouse.duckdb")
+    return Measurement(
+        scenario, 0, stage_rows.get("landing") or 0, round(seconds, 2),
+        round(sampler.peak_bytes / 2**20, 1), code == 0, stage_seconds, stage_rows,
+    )  # fmt: skip
+
+
+def _stages(working_db: Path) -> tuple[dict[str, float | None], dict[str, int | None]]:
+    """Seconds per stage of the newest run, and the rows each stage reports (landing: lines)."""
+    with duckdb.connect(str(working_db), read_only=True) as con:
+        rows = con.execute(
+            """
+            with newest as (select run_id from raw.run_stages order by started_at desc limit 1)
+            select stage, epoch(finished_at) - epoch(started_at), metrics
+            from raw.run_stages where run_id = (select run_id from newest)
+            """
+        ).fetchall()
+    seconds = {stage: None for stage in STAGES} | {s: round(t, 2) for s, t, _ in rows}
+    figures = {stage: json.loads(m or "{}") for stage, _, m in rows}
+    return seconds, {"landing": figures.get("landing", {}).get("lines_read")}
+
+
+def floor(scenario: str, landing: Path, work: Path) -> Measurement:
+    """DuckDB alone: every landing line into one table of JSON, same threads and memory."""
+    settings = load_settings()
+    db = work / f"{scenario}.duckdb"
+    db.unlink(missing_ok=True)
+    config = {"threads": str(settings.duckdb_threads), "memory_limit": settings.duckdb_memory_limit}
+    started = time.perf_counter()
+    with TreeRssSampler(os.getpid()) as sampler, duckdb.connect(str(db), config=config) as con:
+        con.execute(
+            "create table records as select * from read_ndjson_objects(?, ignore_errors = true)",
+            [str(landing / "*.jsonl")],
+        )
+        lines = con.execute("select count(*) from records").fetchall()[0][0]
+    seconds = time.perf_counter() - started
+    db.unlink(missing_ok=True)
+    return Measurement(scenario, 0, lines, round(seconds, 2), round(sampler.peak_bytes / 2**20, 1), True)
+
+
+def generate(target: Path, events: int, days: int, start: date, seed: int) -> int:
+    """Sample exports (cached by their arguments: generating 1M events takes minutes)."""
+    stamp = target / ".generated"
+    key = f"{events}:{days}:{start}:{seed}"
+    if stamp.exists() and stamp.read_text().split("\n")[0] == key:
+        return int(stamp.read_text().split("\n")[1])
+    shutil.rmtree(target, ignore_errors=True)
+    written = write(target, events, days, start, seed)
+    stamp.write_text(f"{key}\n{written.line_count}")
+    return written.line_count
+
+
+def _landing_with(base: Path, extra: Path | None, target: Path) -> Path:
+    """A landing directory holding `base`'s files (hard links, no copies) and `extra`'s."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for folder in filter(None, (base, extra)):
+        for path in folder.glob("*.jsonl"):
+            os.link(path, target / path.name)
+    return target
+
+
+def run_all(scale: float, work: Path, log=print) -> list[Measurement]:
+    def n(events: int) -> int:
+        return max(20, int(events * scale))
+
+    data, logs = work / "data", work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    day_after = BASE_START + timedelta(days=BASE_DAYS)
+    sets = {
+        "10k": (n(10_000), BASE_DAYS, BASE_START, SEED),
+        "100k": (n(100_000), BASE_DAYS, BASE_START, SEED),
+        "1m": (n(1_000_000), BASE_DAYS, BASE_START, SEED),
+        "day_10k": (n(10_000), 1, day_after, SEED + 1),
+        "day_300k": (n(300_000), 1, day_after + timedelta(days=1), SEED + 2),
+    }
+    counts = {}
+    for name, (events, days, start, seed) in sets.items():
+        log(f"generating {name}: {events} events over {days} day(s)")
+        generate(data / name, events, days, start, seed)
+        counts[name] = events
+
+    results: list[Measurement] = []
+
+    def measure(m: Measurement, events: int) -> None:
+        m.events = events
+        results.append(m)
+        log(f"{m.scenario:<18} {m.seconds:>8.1f} s  {'ok' if m.succeeded else 'FAILED'}")
+
+    measure(floor("floor_1m", data / "1m", work), counts["1m"])
+    for size in ("100k", "1m", "10k"):
+        warehouse = work / f"warehouse_{size}"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        landing = _landing_with(data / size, None, work / f"landing_{size}")
+        measure(run_pipeline(f"full_{size}", landing, warehouse, logs), counts[size])
+        if size == "100k":
+            continue  # only the scaling ratio needs it
+        _landing_with(data / size, data / "day_10k", landing)
+        measure(run_pipeline(f"incr_10k_on_{size}", landing, warehouse, logs), counts["day_10k"])
+        if size == "1m":
+            for path in (data / "day_300k").glob("*.jsonl"):
+                os.link(path, landing / path.name)
+            measure(run_pipeline("incr_300k_on_1m", landing, warehouse, logs), counts["day_300k"])
+    return results
+
+
+def ratios(results: list[Measurement]) -> list[dict[str, object]]:
+    by = {m.scenario: m for m in results}
+    out: list[dict[str, object]] = []
+    for name, top, bottom, limit in RATIO_TARGETS:
+        if top in by and bottom in by and by[bottom].seconds:
+            value = by[top].seconds / by[bottom].seconds
+            out.append({"ratio": name, "value": round(value, 2), "target": f"≤ {limit}", "met": value <= limit})
+    for name, scenario, limit in ABSOLUTE_TARGETS:
+        if scenario in by:
+            value = by[scenario].seconds
+            out.append({"ratio": name, "value": value, "target": f"≤ {limit}", "met": value <= limit})
+    peak = max((m.peak_rss_mib for m in results if m.scenario.endswith("1m")), default=0) / 1024
+    out.append({"ratio": "peak RSS at 1M (GiB)", "value": round(peak, 2),
+                "target": f"≤ {PEAK_RSS_TARGET_GIB}", "met": peak <= PEAK_RSS_TARGET_GIB})
+    return out
+
+
+def table(results: list[Measurement]) -> str:
+    header = "| scenario | events | lines | wall s | lines/s | " + " | ".join(f"{s} s" for s in STAGES) + " | peak RSS MiB | ok |"
+    rule = "|" + "---|" * (6 + len(STAGES) + 1)
+    rows = [
+        f"| {m.scenario} | {m.events:,} | {m.lines:,} | {m.seconds:.1f} | "
+        f"{(m.lines / m.seconds if m.seconds else 0):,.0f} | "
+        + " | ".join("" if m.stage_seconds.get(s) is None else f"{m.stage_seconds[s]:.1f}" for s in STAGES)
+        + f" | {m.peak_rss_mib:,.0f} | {'yes' if m.succeeded else 'NO'} |"
+        for m in results
+    ]
+    return "\n".join([header, rule, *rows])
+
+
+def ratio_table(rows: list[dict[str, object]]) -> str:
+    lines = ["| measure | value | target | met |", "|---|---|---|---|"]
+    lines += [f"| {r['ratio']} | {r['value']} | {r['target']} | {'yes' if r['met'] else 'NO'} |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every event count")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results")
+    parser.add_argument("--doc", type=Path, default=REPO_ROOT / "docs" / "performance.md")
+    parser.add_argument("--work", type=Path, default=REPO_ROOT / "bench" / "work")
+    args = parser.parse_args(argv)
+
+    results = run_all(args.scale, args.work)
+    measured = ratios(results)
+    settings = load_settings()
+    report = {
+        "date": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}",
+        "scale": args.scale,
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "duckdb": duckdb.__version__},
+        "duckdb_threads": settings.duckdb_threads,
+        "duckdb_memory_limit": settings.duckdb_memory_limit,
+        "results": [asdict(m) for m in results],
+        "ratios": measured,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{datetime.now(UTC):%Y-%m-%d}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print(table(results), "", ratio_table(measured), "", f"results: {path}", sep="\n")
+    args.doc.write_text(_document(report, table(results), ratio_table(measured)))
+    return 0 if all(m.succeeded for m in results) else 1
+
+
+def _document(report: dict, results_table: str, ratios_table: str) -> str:
+    return f"""# Performance
+
+Generated by `make bench` (`bench/run.py`) on {report['date']}: scale {report['scale']}
+(1.0 = the sizes in the scenario names), {report['machine']['cpus']} CPUs, DuckDB
+{report['machine']['duckdb']}, `DUCKDB_THREADS={report['duckdb_threads']}`,
+`DUCKDB_MEMORY_LIMIT={report['duckdb_memory_limit']}`. Raw figures:
+`bench/results/<date>.json`.
+
+## Method
+
+- **floor**: DuckDB alone reads the same landing files into one table
+  (`read_ndjson_objects`), same threads and memory limit: the physical floor of landing.
+- **full_N**: a fresh warehouse, N generated events over {BASE_DAYS} days, one
+  `python -m orchestration.run_pipeline` (land → dbt build → GX → publish).
+- **incr_D_on_N**: one new day of D events added to the landing directory of the full_N
+  warehouse, then one more run.
+- Stage seconds come from the run's audit trail (`raw.run_stages`); peak RSS is the largest sum
+  of resident memory over the pipeline's process tree (dbt included), sampled every 100 ms.
+
+## Results
+
+{results_table}
+
+## Targets
+
+{ratios_table}
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
