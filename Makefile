@@ -20,12 +20,13 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline dev generate rollback chaos fuzz bench bench-smoke test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline rebuild dev generate rollback chaos fuzz bench bench-smoke test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
 	@echo "make test      set up and run the whole test suite"
 	@echo "make pipeline  run the pipeline once over \$$LANDING_DIR into \$$WAREHOUSE_DIR"
+	@echo "make rebuild   the pipeline with dbt --full-refresh (after changing an incremental model)"
 	@echo "make dev       the Dagster UI on the same definitions"
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
@@ -61,6 +62,10 @@ run: setup
 
 pipeline: setup
 	$(BIN)/python -m orchestration.run_pipeline
+
+# Rebuild the incremental dbt models from all of raw (after changing one of them), then publish.
+rebuild: setup
+	DBT_FULL_REFRESH=1 $(BIN)/python -m orchestration.run_pipeline
 
 rollback: setup
 	$(BIN)/python -m orchestration.publishing.rollback

@@ -48,6 +48,7 @@ class WarehouseResource(dg.ConfigurableResource):
     max_quarantine_share: float
     quarantine_share_min_records: int
     publish_keep_versions: int
+    dbt_full_refresh: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:

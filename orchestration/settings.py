@@ -54,6 +54,7 @@ class Settings:
     max_quarantine_share: float
     quarantine_share_min_records: int = 100
     publish_keep_versions: int = 5
+    dbt_full_refresh: bool = False
 
     @property
     def working_db(self) -> Path:
@@ -104,4 +105,6 @@ def load_settings() -> Settings:
         quarantine_share_min_records=int(_float("QUARANTINE_SHARE_MIN_RECORDS", 100)),
         # Published versions kept under $WAREHOUSE_DIR/versions/ for `make rollback`.
         publish_keep_versions=max(1, int(_float("PUBLISH_KEEP_VERSIONS", 5))),
+        # Rebuild the incremental dbt models from all of raw (after changing one of them).
+        dbt_full_refresh=os.environ.get("DBT_FULL_REFRESH", "").lower() in ("1", "true", "yes"),
     )

@@ -25,6 +25,15 @@
     cast(timezone('UTC', {{ expr }}) as timestamp)
 {%- endmacro %}
 
+{#- Import CTE body of the incremental child staging models (reports, mentions, listed sources):
+    the landed records of every staging batch the calling model has not processed yet. -#}
+{% macro new_staged_records() -%}
+    select record_id, staging_batch, record from {{ ref('stg_raw__event_records') }}
+    {%- if is_incremental() %}
+    where staging_batch > (select coalesce(max(staging_batch), 0) from {{ this }})
+    {%- endif %}
+{%- endmacro %}
+
 {#- One row per item of the JSON array at `path` in `relation`.`column`, with its 1-based
     position: the shape every child staging model (reports, entities, listed sources) needs.
     The array is extracted once per record; the two unnests in one select list are zipped
@@ -32,10 +41,11 @@
 {% macro json_array_items(relation, key_column, json_column, path, index_name, item_name) -%}
     select
         {{ key_column }},
+        staging_batch,
         cast(unnest(generate_series(1, len(items))) as bigint) as {{ index_name }},
         unnest(items) as {{ item_name }}
     from (
-        select {{ key_column }}, json_extract({{ json_column }}, '{{ path }}[*]') as items
+        select {{ key_column }}, staging_batch, json_extract({{ json_column }}, '{{ path }}[*]') as items
         from {{ relation }}
     ) as arrays
 {%- endmacro %}

@@ -85,7 +85,8 @@ def warehouse_dbt_models(
     status = "failed"
     fault_point("dbt_before_build")
     try:
-        for count, event in enumerate(dbt.cli(["build"], context=context).stream(), start=1):
+        args = ["build", "--full-refresh"] if warehouse.settings.dbt_full_refresh else ["build"]
+        for count, event in enumerate(dbt.cli(args, context=context).stream(), start=1):
             if isinstance(event, dg.AssetCheckResult):
                 tests[event.passed] += 1
             yield event

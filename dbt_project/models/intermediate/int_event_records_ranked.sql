@@ -10,14 +10,38 @@ with
 
 -- Every column but the raw `record` JSON: carrying it through the sorts and windows below would
 -- multiply their memory for nothing (audit_quarantine fetches it for the few losers).
-records as (
+staged as (
     select
         record_id, load_id, source_file, content_sha256, line_number, source_format, loaded_at,
         extra_fields, delivered_event_id, category_as_written, headline, location_name_as_written,
         region, stated_status_as_written, verification_summary, stated_source_count,
         verification_assessment, extracted_at, source_story_id, extractor_version,
-        content_fingerprint, category, is_known_category, stated_status, is_known_stated_status
+        content_fingerprint
     from {{ ref('stg_raw__event_records') }}
+),
+
+categories as (
+    select category from {{ ref('event_categories') }}
+),
+
+statuses as (
+    select stated_status from {{ ref('stated_statuses') }}
+),
+
+-- Vocabulary mapping (here, not in the incremental staging model, so a seed change applies on
+-- the next run): anything outside the vocabulary is kept as written and flagged downstream.
+records as (
+    select
+        staged.*,
+        coalesce(categories.category, staged.category_as_written) as category,
+        categories.category is not null as is_known_category,
+        statuses.stated_status as stated_status,
+        statuses.stated_status is not null as is_known_stated_status
+    from staged
+    left join categories
+        on lower(categories.category) = lower(staged.category_as_written)
+    left join statuses
+        on lower(statuses.stated_status) = lower(staged.stated_status_as_written)
 ),
 
 export_event_ids as (

@@ -1,8 +1,11 @@
 -- One row per entity mention of each landed record, name as written (whitespace collapsed).
+-- Incremental: only the records of staging batches not processed yet (see new_staged_records).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
 
 records as (
-    select record_id, record from {{ ref('stg_raw__event_records') }}
+    {{ new_staged_records() }}
 ),
 
 mentions as (
@@ -13,6 +16,7 @@ final as (
     select
         record_id,
         mention_index,
+        staging_batch,
         regexp_replace({{ json_text('mention', '$.name') }}, '\s+', ' ', 'g') as mention_name,
         lower({{ json_text('mention', '$.type') }}) as entity_type_as_written
     from mentions

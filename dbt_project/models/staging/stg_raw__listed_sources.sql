@@ -1,8 +1,11 @@
 -- One row per outlet named in a record's `sources` list (the platform's confirming outlets).
+-- Incremental: only the records of staging batches not processed yet (see new_staged_records).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
 
 records as (
-    select record_id, record from {{ ref('stg_raw__event_records') }}
+    {{ new_staged_records() }}
 ),
 
 listed as (
@@ -13,6 +16,7 @@ final as (
     select
         record_id,
         listed_index,
+        staging_batch,
         nullif(trim(json_extract_string(outlet, '$')), '') as outlet_as_written
     from listed
 )
