@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from data_quality.outcomes import CheckOutcome
+from data_quality.scope import UNPUBLISHED_LOAD_IDS
 
 
 def loads_balanced(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
@@ -54,13 +55,11 @@ def quarantine_share(con: duckdb.DuckDBPyConnection, max_share: float, min_recor
     records pass: a share of a handful says nothing, and each bad record is quarantined anyway.
     """
     lines, quarantined, runs = con.execute(
-        """
+        f"""
         select coalesce(sum(lines_read), 0), coalesce(sum(rows_quarantined), 0),
                count(distinct load_id)
         from raw.file_loads
-        where load_id not in (
-            select run_id from raw.run_stages where stage = 'publish' and status = 'succeeded'
-        )
+        where load_id in ({UNPUBLISHED_LOAD_IDS})
         """
     ).fetchall()[0]
     share = (quarantined / lines) if lines else 0.0

@@ -24,7 +24,6 @@ Expectation = tuple[str, str, dict[str, Any], Severity]
 
 SUITES: dict[str, list[Expectation]] = {
     "fct_events": [
-        ("events_exist", "ExpectTableRowCountToBeBetween", {"min_value": 1}, "ERROR"),
         ("event_id_unique", "ExpectColumnValuesToBeUnique", {"column": "event_id"}, "ERROR"),
         ("event_id_not_null", "ExpectColumnValuesToNotBeNull", {"column": "event_id"}, "ERROR"),
         ("extracted_at_not_null", "ExpectColumnValuesToNotBeNull", {"column": "extracted_at"}, "ERROR"),

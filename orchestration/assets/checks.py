@@ -1,7 +1,9 @@
 """Great Expectations suites over the marts about to be published, as blocking asset checks.
 
 They run after `dbt build` (whose tests are asset checks of their own) and before publishing:
-an ERROR expectation that fails keeps `published/warehouse` from running.
+an ERROR expectation that fails keeps `published/warehouse` from running. They validate the
+batch (rows of events that received records since the last publish; data_quality/scope.py),
+so their cost follows the new data; whole-table invariants are dbt's tests.
 """
 
 
@@ -10,6 +12,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from data_quality.gx_validation import validate_tables
+from data_quality.scope import check_queries
 from data_quality.suites import SUITES
 from orchestration.assets.keys import WAREHOUSE_POOL, mart_key
 from orchestration.faults import fault_point
@@ -32,11 +35,13 @@ GX_CHECK_SPECS = [
 def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     started_at = datetime.now(UTC)
     with warehouse.connect(read_only=True) as con:
+        scope, queries = check_queries(con)
         # Arrow → pandas: GX validates DataFrames; the SQL datasource over DuckDB is broken.
-        frames = {
-            table: con.sql(f'select * from marts."{table}"').to_arrow_table().to_pandas()
-            for table in SUITES  # table names are constants of data_quality.suites
-        }
+        frames = {table: con.sql(queries[table]).to_arrow_table().to_pandas() for table in SUITES}
+    context.log.info(
+        "GX validates the %s: %s", scope,
+        ", ".join(f"{table} {len(frame)} rows" for table, frame in frames.items()),
+    )  # fmt: skip
     fault_point("checks_before_gx")
     outcomes = validate_tables(frames)
     fault_point("checks_after_gx")
@@ -45,7 +50,8 @@ def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
         record_stage(
             con, context.run.run_id, "checks", started_at,
             "failed" if any(o.blocks_publish for o in outcomes) else "succeeded",
-            {"checks_passed": len(outcomes) - len(failed), "checks_failed": len(failed)},
+            {"checks_passed": len(outcomes) - len(failed), "checks_failed": len(failed),
+             "scope": scope, "rows_validated": sum(len(frame) for frame in frames.values())},
         )  # fmt: skip
     context.log.info(
         "GX: %d expectations, %d failed (%d blocking)",

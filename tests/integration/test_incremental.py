@@ -30,6 +30,15 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
     return [[generated[0]], [generated[1]], [generated[2], *sorted(source.glob("event-7367235*"))]]
 
 
+def _checks_scope(settings: Settings, run_id: str) -> str:
+    [(scope,)] = query(
+        settings.working_db,
+        "select metrics->>'scope' from raw.run_stages where run_id = ? and stage = 'checks'",
+        [run_id],
+    )
+    return scope
+
+
 def _deliver(settings: Settings, files: list[Path]) -> None:
     for path in files:
         shutil.copy(path, settings.landing_dir)
@@ -49,6 +58,8 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
             [run.result.run_id],
         )
         assert (batch, staged) == (number, landed)
+        # GX validated the batch: the rows of events that got records in this run, not history
+        assert _checks_scope(daily, run.result.run_id) == "batch"
     incremental = marts_digest(daily.published_db)
 
     at_once = settings_for(tmp_path / "at_once")
@@ -60,4 +71,5 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
     refreshed = run_pipeline(daily, dbt_full_refresh=True)
     assert refreshed.result.success and refreshed.published
     assert marts_digest(daily.published_db) == incremental
+    assert _checks_scope(daily, refreshed.result.run_id) == "whole"  # nothing new: all validated
     assert query(daily.working_db, "select max(staging_batch) from staging.stg_raw__event_records") == [(1,)]
