@@ -43,6 +43,38 @@ group by run_id
 """
 
 
+def staging_batch(con: duckdb.DuckDBPyConnection) -> int:
+    """The newest staging batch (0 before the first build): dbt's incremental high-water mark."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'staging' "
+        "and table_name = 'stg_raw__event_records'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return con.execute(
+        "select coalesce(max(staging_batch), 0) from staging.stg_raw__event_records"
+    ).fetchall()[0][0]
+
+
+def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int]:
+    """What a dbt build processed: records staged by it (incremental: only new ones) and the
+    rows of the models it rebuilt whole (intermediate and marts: DuckDB's row estimates)."""
+    staged = con.execute(
+        "select count(*) from staging.stg_raw__event_records where staging_batch > ?", [batch_before]
+    ).fetchall()[0][0]
+    rebuilt = dict(
+        con.execute(
+            "select schema_name, sum(estimated_size) from duckdb_tables() "
+            "where schema_name in ('intermediate', 'marts') group by all"
+        ).fetchall()
+    )
+    return {
+        "records_staged": int(staged),
+        "rows_rebuilt_intermediate": int(rebuilt.get("intermediate", 0)),
+        "rows_rebuilt_marts": int(rebuilt.get("marts", 0)),
+    }
+
+
 def record_stage(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -58,12 +90,19 @@ def record_stage(
     )
 
 
-def finish_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, status: str) -> None:
+def finish_stage(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    stage: str,
+    status: str,
+    metrics: dict[str, Any] | None = None,
+) -> None:
     """Close a stage recorded while still running (publish records itself before it copies)."""
     con.execute(
-        "update raw.run_stages set status = ?, finished_at = ? "
+        "update raw.run_stages set status = ?, finished_at = ?, "
+        "metrics = json_merge_patch(metrics, ?::json) "
         "where run_id = ? and stage = ? and status = 'publishing'",
-        [status, datetime.now(UTC), run_id, stage],
+        [status, datetime.now(UTC), json.dumps(metrics or {}), run_id, stage],
     )
 
 

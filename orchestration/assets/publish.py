@@ -40,7 +40,7 @@ def published_warehouse(
     # Recorded before the file is built so that the published audit_runs includes this run.
     with warehouse.connect() as con:
         record_stage(con, context.run_id, "publish", started_at, "publishing", {"version_id": version_id})
-    status = "failed"
+    status, rows = "failed", {}
     try:
         result = publish(
             settings.working_db,
@@ -51,10 +51,10 @@ def published_warehouse(
             version_id=version_id,
             extra_tables={"audit_runs": AUDIT_RUNS_SQL},
         )
-        status = "succeeded"
+        status, rows = "succeeded", {"rows_published": sum(result.row_counts.values())}
     finally:
         with warehouse.connect() as con:
-            finish_stage(con, context.run_id, "publish", status)
+            finish_stage(con, context.run_id, "publish", status, rows)
             recent_runs = recent_runs_markdown(con)
     context.log.info(
         "published version %s to %s (%d tables)",

@@ -15,7 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.assets.keys import WAREHOUSE_POOL
 from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
-from orchestration.run_audit import record_stage
+from orchestration.run_audit import dbt_rows, record_stage, staging_batch
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -83,6 +83,8 @@ def warehouse_dbt_models(
     started_at = datetime.now(UTC)
     tests: Counter[bool] = Counter()
     status = "failed"
+    with warehouse.connect(read_only=True) as con:
+        batch_before = staging_batch(con)
     fault_point("dbt_before_build")
     try:
         args = ["build", "--full-refresh"] if warehouse.settings.dbt_full_refresh else ["build"]
@@ -95,7 +97,8 @@ def warehouse_dbt_models(
         status = "succeeded"
     finally:
         with warehouse.connect() as con:
+            rows = dbt_rows(con, batch_before) if status == "succeeded" else {}
             record_stage(
                 con, context.run_id, "dbt", started_at, status,
-                {"checks_passed": tests[True], "checks_failed": tests[False]},
+                {"checks_passed": tests[True], "checks_failed": tests[False], **rows},
             )  # fmt: skip
