@@ -25,13 +25,29 @@
     cast(timezone('UTC', {{ expr }}) as timestamp)
 {%- endmacro %}
 
+{#- A landed record's key: its file's content hash and its line. -#}
+{% macro record_key(sha_column, line_column) -%}
+    {{ dbt.hash(sha_column ~ " || ':' || cast(" ~ line_column ~ " as varchar)") }}
+{%- endmacro %}
+
 {#- Import CTE body of the incremental child staging models (reports, mentions, listed sources):
-    the landed records of every staging batch the calling model has not processed yet. -#}
+    the landed documents of every staging batch the calling model has not processed yet. The
+    documents are selected by file (a handful of content hashes), never by joining a record-sized
+    table: the JSON is read once, straight from raw. -#}
 {% macro new_staged_records() -%}
-    select record_id, staging_batch, record from {{ ref('stg_raw__event_records') }}
-    {%- if is_incremental() %}
-    where staging_batch > (select coalesce(max(staging_batch), 0) from {{ this }})
-    {%- endif %}
+    select
+        {{ record_key('documents.content_sha256', 'documents.line_number') }} as record_id,
+        files.staging_batch,
+        documents.record
+    from {{ ref('stg_raw__record_documents') }} as documents
+    inner join (
+        select distinct content_sha256, staging_batch
+        from {{ ref('stg_raw__event_records') }}
+        {%- if is_incremental() %}
+        where staging_batch > (select coalesce(max(staging_batch), 0) from {{ this }})
+        {%- endif %}
+    ) as files
+        on files.content_sha256 = documents.content_sha256
 {%- endmacro %}
 
 {#- One row per item of the JSON array at `path` in `relation`.`column`, with its 1-based

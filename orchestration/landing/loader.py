@@ -281,11 +281,15 @@ def _validation_sql() -> str:
             when reason_code = 'empty_source_reports' then 'source_reports is empty'
         end as detail,
         -- Unknown top-level fields, kept as JSON. Keys are data: they are never spliced into a
-        -- JSON path or SQL, only filtered as map entries.
-        case when reason_code is null then nullif(to_json(map_from_entries(list_filter(
-            map_entries(json_transform(j, '"MAP(VARCHAR, JSON)"')),
-            lambda entry: entry.key not in ({known})
-        ))), '{{}}'::json) end as extra_fields
+        -- JSON path or SQL, only filtered as map entries. The map (which re-serialises the whole
+        -- record) is only built for the few records that have such a field.
+        case when reason_code is null
+              and len(list_filter(json_keys(j), lambda key: key not in ({known}))) > 0
+            then to_json(map_from_entries(list_filter(
+                map_entries(json_transform(j, '"MAP(VARCHAR, JSON)"')),
+                lambda entry: entry.key not in ({known})
+            )))
+        end as extra_fields
     from checked
     """
 

@@ -12,8 +12,8 @@ ranked as (
     select * from {{ ref('int_event_records_ranked') }}
 ),
 
-records as (
-    select record_id, record from {{ ref('stg_raw__event_records') }}
+documents as (
+    select content_sha256, line_number, record from {{ ref('stg_raw__record_documents') }}
 ),
 
 conflicting as (
@@ -26,10 +26,12 @@ conflicting as (
         'event ' || ranked.event_id || ' extracted at '
             || cast(ranked.extracted_at as {{ dbt.type_string() }})
             || ' was also delivered with different content' as detail,
-        cast(records.record as {{ dbt.type_string() }}) as raw_text,
+        cast(documents.record as {{ dbt.type_string() }}) as raw_text,
         ranked.loaded_at
     from ranked
-    inner join records on records.record_id = ranked.record_id
+    inner join documents
+        on documents.content_sha256 = ranked.content_sha256
+        and documents.line_number = ranked.line_number
     where not ranked.is_selected and ranked.conflicts_with_selected
 ),
 

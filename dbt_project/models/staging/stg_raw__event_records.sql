@@ -1,4 +1,6 @@
--- One row per landed record with typed, trimmed top-level fields and a content fingerprint.
+-- One row per landed record with typed, trimmed top-level fields and a content fingerprint. The
+-- JSON document itself stays in raw (stg_raw__record_documents reads it there): copying it here
+-- would write the largest column of the warehouse twice.
 -- Incremental: each run parses only the files landed since the last build (raw is append-only
 -- and keyed by file content), so the cost of this JSON-heavy model follows the new data. It is
 -- a pure function of the record: vocabularies (seeds) are applied downstream, where a seed
@@ -46,7 +48,7 @@ extracted as (
 
 typed as (
     select
-        {{ dbt.hash("content_sha256 || ':' || cast(line_number as varchar)") }} as record_id,
+        {{ record_key('content_sha256', 'line_number') }} as record_id,
         staging_batch,
         load_id,
         source_file,
@@ -55,7 +57,6 @@ typed as (
         source_format,
         {{ to_utc('loaded_at') }} as loaded_at,
         extra_fields,
-        record,
         {{ json_list_text('texts', paths, '$.event_id') }} as delivered_event_id,
         regexp_replace({{ json_list_text('texts', paths, '$.category') }}, '\s+', ' ', 'g') as category_as_written,
         regexp_replace({{ json_list_text('texts', paths, '$.headline') }}, '\s+', ' ', 'g') as headline,
