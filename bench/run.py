@@ -36,13 +36,13 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.run_audit import STAGES
 from orchestration.sample_data.generator import write
 from orchestration.settings import REPO_ROOT, load_settings
 
 BASE_START = date(2026, 1, 1)
 BASE_DAYS = 30
 SEED = 2026
-STAGES = ("landing", "dbt", "checks", "publish")
 
 # Targets of the scale issue, as ratios measured in one run: (name, numerator, denominator, max).
 RATIO_TARGETS = (
@@ -120,7 +120,7 @@ def _env(landing: Path, warehouse: Path) -> dict[str, str]:
     }
 
 
-def run_pipeline(scenario: str, landing: Path, warehouse: Path, log_dir: Path) -> Measurement:
+def run_pipeline(scenario: str, events: int, landing: Path, warehouse: Path, log_dir: Path) -> Measurement:
     """One `run_pipeline` over `landing` into `warehouse`, timed, with its stage figures."""
     log = log_dir / f"{scenario}.log"
     started = time.perf_counter()
@@ -134,7 +134,7 @@ def run_pipeline(scenario: str, landing: Path, warehouse: Path, log_dir: Path) -
     seconds = time.perf_counter() - started
     stage_seconds, stage_rows = _stages(warehouse / "warehouse.duckdb")
     return Measurement(
-        scenario, 0, stage_rows.get("landing") or 0, round(seconds, 2),
+        scenario, events, stage_rows.get("landing") or 0, round(seconds, 2),
         round(sampler.peak_bytes / 2**20, 1), code == 0, stage_seconds, stage_rows,
     )  # fmt: skip
 
@@ -164,7 +164,7 @@ def _stages(working_db: Path) -> tuple[dict[str, float | None], dict[str, int | 
     return seconds, {name: figures.get(stage, {}).get(key) for name, (stage, key) in processed.items()}
 
 
-def floor(scenario: str, landing: Path, work: Path) -> Measurement:
+def floor(scenario: str, events: int, landing: Path, work: Path) -> Measurement:
     """DuckDB alone: every landing line into one table of JSON, same threads and memory."""
     settings = load_settings()
     db = work / f"{scenario}.duckdb"
@@ -179,26 +179,24 @@ def floor(scenario: str, landing: Path, work: Path) -> Measurement:
         lines = con.execute("select count(*) from records").fetchall()[0][0]
     seconds = time.perf_counter() - started
     db.unlink(missing_ok=True)
-    return Measurement(scenario, 0, lines, round(seconds, 2), round(sampler.peak_bytes / 2**20, 1), True)
+    return Measurement(scenario, events, lines, round(seconds, 2), round(sampler.peak_bytes / 2**20, 1), True)
 
 
-def generate(target: Path, events: int, days: int, start: date, seed: int) -> int:
+def generate(target: Path, events: int, days: int, start: date, seed: int) -> None:
     """Sample exports (cached by their arguments: generating 1M events takes minutes)."""
     stamp = target / ".generated"
     key = f"{events}:{days}:{start}:{seed}"
-    if stamp.exists() and stamp.read_text().split("\n")[0] == key:
-        return int(stamp.read_text().split("\n")[1])
+    if stamp.exists() and stamp.read_text() == key:
+        return
     shutil.rmtree(target, ignore_errors=True)
-    written = write(target, events, days, start, seed)
-    stamp.write_text(f"{key}\n{written.line_count}")
-    return written.line_count
+    write(target, events, days, start, seed)
+    stamp.write_text(key)
 
 
-def _landing_with(base: Path, extra: Path | None, target: Path) -> Path:
-    """A landing directory holding `base`'s files (hard links, no copies) and `extra`'s."""
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for folder in filter(None, (base, extra)):
+def _deliver(target: Path, *folders: Path) -> Path:
+    """Add the exports of `folders` to the landing directory `target` (hard links, no copies)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for folder in folders:
         for path in folder.glob("*.jsonl"):
             os.link(path, target / path.name)
     return target
@@ -226,25 +224,24 @@ def run_all(scale: float, work: Path, log=print) -> list[Measurement]:
 
     results: list[Measurement] = []
 
-    def measure(m: Measurement, events: int) -> None:
-        m.events = events
+    def measure(m: Measurement) -> None:
         results.append(m)
         log(f"{m.scenario:<18} {m.seconds:>8.1f} s  {'ok' if m.succeeded else 'FAILED'}")
 
-    measure(floor("floor_1m", data / "1m", work), counts["1m"])
+    measure(floor("floor_1m", counts["1m"], data / "1m", work))
     for size in ("100k", "1m", "10k"):
-        warehouse = work / f"warehouse_{size}"
-        shutil.rmtree(warehouse, ignore_errors=True)
-        landing = _landing_with(data / size, None, work / f"landing_{size}")
-        measure(run_pipeline(f"full_{size}", landing, warehouse, logs), counts[size])
+        warehouse, landing = work / f"warehouse_{size}", work / f"landing_{size}"
+        for stale in (warehouse, landing):
+            shutil.rmtree(stale, ignore_errors=True)
+        _deliver(landing, data / size)
+        measure(run_pipeline(f"full_{size}", counts[size], landing, warehouse, logs))
         if size == "100k":
             continue  # only the scaling ratio needs it
-        _landing_with(data / size, data / "day_10k", landing)
-        measure(run_pipeline(f"incr_10k_on_{size}", landing, warehouse, logs), counts["day_10k"])
+        _deliver(landing, data / "day_10k")
+        measure(run_pipeline(f"incr_10k_on_{size}", counts["day_10k"], landing, warehouse, logs))
         if size == "1m":
-            for path in (data / "day_300k").glob("*.jsonl"):
-                os.link(path, landing / path.name)
-            measure(run_pipeline("incr_300k_on_1m", landing, warehouse, logs), counts["day_300k"])
+            _deliver(landing, data / "day_300k")
+            measure(run_pipeline("incr_300k_on_1m", counts["day_300k"], landing, warehouse, logs))
     return results
 
 

@@ -30,13 +30,14 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
     return [[generated[0]], [generated[1]], [generated[2], *sorted(source.glob("event-7367235*"))]]
 
 
-def _checks_scope(settings: Settings, run_id: str) -> str:
-    [(scope,)] = query(
+def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
+    """A figure of the run's audit trail (raw.run_stages.metrics)."""
+    [(value,)] = query(
         settings.working_db,
-        "select metrics->>'scope' from raw.run_stages where run_id = ? and stage = 'checks'",
-        [run_id],
+        "select metrics->>? from raw.run_stages where run_id = ? and stage = ?",
+        [key, run_id, stage],
     )
-    return scope
+    return value
 
 
 def _deliver(settings: Settings, files: list[Path]) -> None:
@@ -58,8 +59,10 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
             [run.result.run_id],
         )
         assert (batch, staged) == (number, landed)
+        # ...and the audit trail says so: rows processed per stage follow the new data
+        assert int(_metric(daily, run.result.run_id, "dbt", "records_staged")) == landed
         # GX validated the batch: the rows of events that got records in this run, not history
-        assert _checks_scope(daily, run.result.run_id) == "batch"
+        assert _metric(daily, run.result.run_id, "checks", "scope") == "batch"
     incremental = marts_digest(daily.published_db)
 
     at_once = settings_for(tmp_path / "at_once")
@@ -71,5 +74,5 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
     refreshed = run_pipeline(daily, dbt_full_refresh=True)
     assert refreshed.result.success and refreshed.published
     assert marts_digest(daily.published_db) == incremental
-    assert _checks_scope(daily, refreshed.result.run_id) == "whole"  # nothing new: all validated
+    assert _metric(daily, refreshed.result.run_id, "checks", "scope") == "whole"  # nothing new
     assert query(daily.working_db, "select max(staging_batch) from staging.stg_raw__event_records") == [(1,)]

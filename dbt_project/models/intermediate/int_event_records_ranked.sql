@@ -8,16 +8,8 @@
 --     rule 6 and are flagged (and the losers quarantined by audit_quarantine).
 with
 
--- Every column but the raw `record` JSON: carrying it through the sorts and windows below would
--- multiply their memory for nothing (audit_quarantine fetches it for the few losers).
 staged as (
-    select
-        record_id, load_id, source_file, content_sha256, line_number, source_format, loaded_at,
-        extra_fields, delivered_event_id, category_as_written, headline, location_name_as_written,
-        region, stated_status_as_written, verification_summary, stated_source_count,
-        verification_assessment, extracted_at, source_story_id, extractor_version,
-        content_fingerprint
-    from {{ ref('stg_raw__event_records') }}
+    select * from {{ ref('stg_raw__event_records') }}
 ),
 
 categories as (
