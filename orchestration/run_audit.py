@@ -57,22 +57,45 @@ def staging_batch(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int]:
-    """What a dbt build processed: records staged by it (incremental: only new ones) and the
-    rows of the models it rebuilt whole (intermediate and marts: DuckDB's row estimates)."""
-    staged = con.execute(
-        "select count(*) from staging.stg_raw__event_records where staging_batch > ?", [batch_before]
-    ).fetchall()[0][0]
-    rebuilt = dict(
-        con.execute(
-            "select schema_name, sum(estimated_size) from duckdb_tables() "
-            "where schema_name in ('intermediate', 'marts') group by all"
-        ).fetchall()
-    )
+    """What a dbt build processed: records staged by it (incremental: only new ones), the events
+    the event-grained models rebuilt (`int_events_changed`) and the rows those events hold in
+    the marts' facts; `staging_batch` is the build's high-water mark (see `last_build`)."""
+    staged, batch = con.execute(
+        "select count(*) filter (where staging_batch > ?), coalesce(max(staging_batch), 0) "
+        "from staging.stg_raw__event_records",
+        [batch_before],
+    ).fetchall()[0]
+    events, versions, claims = con.execute(
+        """
+        with changed as (select event_id from intermediate.int_events_changed)
+        select
+            (select count(*) from changed),
+            (select count(*) from marts.fct_event_versions where event_id in (select * from changed)),
+            (select count(*) from marts.fct_claims where event_id in (select * from changed))
+        """
+    ).fetchall()[0]
     return {
+        "staging_batch": int(batch),
         "records_staged": int(staged),
-        "rows_rebuilt_intermediate": int(rebuilt.get("intermediate", 0)),
-        "rows_rebuilt_marts": int(rebuilt.get("marts", 0)),
+        "events_rebuilt": int(events),
+        "rows_rebuilt_marts": int(events + versions + claims),
     }
+
+
+def last_build(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None] | None:
+    """(staging batch, transform fingerprint) of the newest successful dbt build, or None.
+
+    The batch is what the event-grained models were last brought up to (dbt var
+    `changed_since_batch`): a failed build in between leaves it behind, so the next build redoes
+    the failed one's events too.
+    """
+    ensure_raw_schema(con)
+    rows = con.execute(
+        "select cast(metrics->>'staging_batch' as bigint), metrics->>'transform_fingerprint' "
+        "from raw.run_stages where stage = 'dbt' and status = 'succeeded' "
+        "and metrics->>'staging_batch' is not null order by finished_at desc limit 1"
+    ).fetchall()
+    return (int(rows[0][0]), rows[0][1]) if rows else None
 
 
 def record_stage(

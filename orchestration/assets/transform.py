@@ -1,6 +1,8 @@
 """dbt: staging → intermediate → marts (and their dbt tests, surfaced as asset checks)."""
 
 
+import hashlib
+import json
 import os
 import subprocess
 from collections import Counter
@@ -15,19 +17,59 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.assets.keys import WAREHOUSE_POOL
 from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
-from orchestration.run_audit import dbt_rows, record_stage, staging_batch
+from orchestration.run_audit import dbt_rows, last_build, record_stage, staging_batch
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _project_files(project_dir: Path, folders: tuple[str, ...]) -> list[Path]:
+    files = [p for d in folders for p in (project_dir / d).rglob("*") if p.is_file()]
+    return sorted([*files, project_dir / "dbt_project.yml"])
 
 
 def _manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    sources = [p for d in ("models", "macros", "seeds", "tests") for p in (project_dir / d).rglob("*")]
-    sources += [project_dir / "dbt_project.yml"]
-    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+    return any(
+        p.stat().st_mtime > built
+        for p in _project_files(project_dir, ("models", "macros", "seeds", "tests"))
+    )
+
+
+def transform_fingerprint(project_dir: Path) -> str:
+    """SHA-256 of everything that decides what the models contain (models, macros, seeds,
+    dbt_project.yml; not tests). Incremental models only fold in new data, so when this changes
+    the next build must be a full refresh to apply the new logic to history."""
+    digest = hashlib.sha256()
+    for path in _project_files(project_dir, ("models", "macros", "seeds")):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_args(
+    full_refresh_requested: bool, last: tuple[int, str | None] | None, fingerprint: str
+) -> tuple[list[str], str]:
+    """The `dbt build` arguments for this run, and why (for the log).
+
+    - full refresh when asked (DBT_FULL_REFRESH) or when the transform changed since the last
+      successful build;
+    - otherwise incremental, the event-grained models rebuilding what changed since that build
+      (var `changed_since_batch`); with no successful build on record, every event.
+    """
+    if full_refresh_requested:
+        return ["build", "--full-refresh"], "full refresh: DBT_FULL_REFRESH is set"
+    if last is not None and last[1] != fingerprint:
+        return ["build", "--full-refresh"], (
+            "full refresh: models, macros or seeds changed since the last successful build"
+        )
+    if last is None:
+        return ["build"], "incremental, every event: no successful build on record"
+    return (
+        ["build", "--vars", json.dumps({"changed_since_batch": last[0]})],
+        f"incremental: events changed since staging batch {last[0]}",
+    )
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
@@ -83,11 +125,14 @@ def warehouse_dbt_models(
     started_at = datetime.now(UTC)
     tests: Counter[bool] = Counter()
     status = "failed"
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         batch_before = staging_batch(con)
+        last = last_build(con)
+    fingerprint = transform_fingerprint(Path(DBT_PROJECT.project_dir))
+    args, why = build_args(warehouse.settings.dbt_full_refresh, last, fingerprint)
+    context.log.info("dbt %s (%s)", " ".join(args), why)
     fault_point("dbt_before_build")
     try:
-        args = ["build", "--full-refresh"] if warehouse.settings.dbt_full_refresh else ["build"]
         for count, event in enumerate(dbt.cli(args, context=context).stream(), start=1):
             if isinstance(event, dg.AssetCheckResult):
                 tests[event.passed] += 1
@@ -100,5 +145,11 @@ def warehouse_dbt_models(
             rows = dbt_rows(con, batch_before) if status == "succeeded" else {}
             record_stage(
                 con, context.run_id, "dbt", started_at, status,
-                {"checks_passed": tests[True], "checks_failed": tests[False], **rows},
+                {
+                    "checks_passed": tests[True],
+                    "checks_failed": tests[False],
+                    "full_refresh": "--full-refresh" in args,
+                    "transform_fingerprint": fingerprint,
+                    **rows,
+                },
             )  # fmt: skip

@@ -20,14 +20,20 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def days(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
-    """Three deliveries: two generated days (with re-extractions of day 1 in day 2), then the
-    third day with the real page and its export twin."""
+    """Four deliveries: two generated days (with re-extractions of day 1 in day 2), the third
+    day with the real rendered page, then the page's export twin (the page's event id changes
+    from the one derived at landing to the export's)."""
     source = tmp_path_factory.mktemp("days")
     write(source, events=240, days=3, start=date(2026, 5, 24), seed=8, defect_rate=0.05)
     shutil.copy(SAMPLES / "event-page-7367235.txt", source)
     shutil.copy(SAMPLES / "event-7367235.jsonl", source)
     generated = sorted(source.glob("events-*.jsonl"))
-    return [[generated[0]], [generated[1]], [generated[2], *sorted(source.glob("event-7367235*"))]]
+    return [
+        [generated[0]],
+        [generated[1]],
+        [generated[2], source / "event-page-7367235.txt"],
+        [source / "event-7367235.jsonl"],
+    ]
 
 
 def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
@@ -63,6 +69,15 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
         assert int(_metric(daily, run.result.run_id, "dbt", "records_staged")) == landed
         # GX validated the batch: the rows of events that got records in this run, not history
         assert _metric(daily, run.result.run_id, "checks", "scope") == "batch"
+        # the event-grained models rebuilt only the events this delivery touched
+        if number > 1:
+            [(events,)] = query(daily.working_db, "select count(*) from marts.fct_events")
+            rebuilt = int(_metric(daily, run.result.run_id, "dbt", "events_rebuilt"))
+            assert _metric(daily, run.result.run_id, "dbt", "full_refresh") == "false"
+            assert 0 < rebuilt < events, (rebuilt, events)
+    # the export twin alone: its event, and the page's former (derived) event id, which is gone
+    assert rebuilt == 2
+    assert query(daily.working_db, "select count(*) from marts.fct_events where event_id = '7367235-1'") == [(1,)]
     incremental = marts_digest(daily.published_db)
 
     at_once = settings_for(tmp_path / "at_once")

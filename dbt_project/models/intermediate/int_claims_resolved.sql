@@ -1,11 +1,15 @@
 -- Source reports of every event version (selected delivery), with the outlet resolved and the
 -- tone weighed. A report without an outlet or claim cannot be attributed: it is kept out of the
 -- claims and its event is flagged `malformed_source_report`.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 versions as (
     select version_id, event_id, record_id, extracted_at, is_current
     from {{ ref('int_event_versions_sequenced') }}
+    where {{ changed_events_only() }}
 ),
 
 reports as (

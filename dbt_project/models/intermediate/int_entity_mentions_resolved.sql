@@ -6,16 +6,38 @@
 -- every run. Names no seed knows take the most frequent spelling as their canonical name.
 -- An entity type outside the vocabulary is kept as 'unknown' (and the event flagged).
 -- Event locations are resolved here too, so that fct_events carries the canonical place name.
+-- Incremental (macros/incremental.sql): a run counts the mentions of the new staging batches,
+-- adds them to the counts of the entities they belong to and re-elects those entities'
+-- canonical names; `canonical_name_batch` says when an entity's canonical name last changed
+-- (int_events_changed then rebuilds the events placed there). Other entities stay as they are.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='entity_id',
+    on_schema_change='fail',
+) }}
+
 with
+
+batch as (
+    select {{ current_staging_batch() }} as rebuilt_batch
+),
 
 entity_mentions as (
     select mention_name, entity_type_as_written from {{ ref('stg_raw__entity_mentions') }}
     where mention_name is not null
+    {% if is_incremental() %}
+        and staging_batch > {{ own_high_water_mark() }}
+    {% endif %}
 ),
 
 event_locations as (
     select location_name_as_written as mention_name, 'location' as entity_type_as_written
     from {{ ref('stg_raw__event_records') }}
+    where location_name_as_written is not null
+    {% if is_incremental() %}
+        and staging_batch > {{ own_high_water_mark() }}
+    {% endif %}
 ),
 
 mentions as (
@@ -32,7 +54,7 @@ curated as (
     select * from {{ ref('entity_aliases') }}
 ),
 
-typed as (
+new_counts as (
     select
         mentions.mention_name,
         coalesce(entity_types.entity_type, 'unknown') as entity_type,
@@ -48,7 +70,7 @@ keyed as (
         *,
         {{ entity_match_key('mention_name', 'entity_type') }} as match_key,
         {{ entity_base_key('mention_name') }} as base_key
-    from typed
+    from new_counts
 ),
 
 curated_names as (
@@ -79,7 +101,10 @@ curated_keys as (
 
 matched as (
     select
-        keyed.*,
+        keyed.mention_name,
+        keyed.entity_type,
+        keyed.n_mentions,
+        keyed.base_key,
         coalesce(curated_keys.canonical_key, keyed.match_key) as canonical_key,
         curated_keys.canonical_name as curated_name,
         coalesce(curated_keys.via_alias, false) as via_curated_alias
@@ -88,6 +113,49 @@ matched as (
         on curated_keys.entity_type = keyed.entity_type
         and curated_keys.alias_key = keyed.match_key
 ),
+
+with_ids as (
+    select
+        {{ dbt.hash("entity_type || ':' || canonical_key") }} as entity_id,
+        *
+    from matched
+),
+
+{% if is_incremental() %}
+-- The known spellings of the entities this run touches, with their counts so far.
+previous as (
+    select * from {{ this }}
+    where entity_id in (select entity_id from with_ids)
+),
+
+counted as (
+    select
+        entity_id, mention_name, entity_type,
+        sum(n_mentions) as n_mentions,
+        min(base_key) as base_key,
+        min(canonical_key) as canonical_key,
+        min(curated_name) as curated_name,
+        bool_or(via_curated_alias) as via_curated_alias
+    from (
+        select entity_id, mention_name, entity_type, n_mentions, base_key, canonical_key,
+            curated_name, via_curated_alias
+        from with_ids
+        union all
+        select entity_id, mention_name, entity_type, n_mentions, base_key, canonical_key,
+            curated_name, via_curated_alias
+        from previous
+    ) as spellings
+    group by entity_id, mention_name, entity_type
+),
+
+previous_names as (
+    select distinct entity_id, canonical_name, canonical_name_batch from previous
+),
+{% else %}
+counted as (
+    select * from with_ids
+),
+{% endif %}
 
 named as (
     select
@@ -99,24 +167,42 @@ named as (
                 order by n_mentions desc, mention_name
             )
         ) as canonical_name
-    from matched
+    from counted
 ),
 
 final as (
     select
-        {{ dbt.hash("entity_type || ':' || canonical_key") }} as entity_id,
-        mention_name,
-        entity_type,
-        canonical_name,
-        canonical_key,
-        n_mentions,
+        named.entity_id,
+        named.mention_name,
+        named.entity_type,
+        named.canonical_name,
+        named.canonical_key,
+        named.base_key,
+        named.curated_name,
+        named.via_curated_alias,
+        cast(named.n_mentions as bigint) as n_mentions,
         case
-            when mention_name = canonical_name then 'exact'
-            when via_curated_alias then 'curated_alias'
-            when base_key = {{ entity_base_key('canonical_name') }} then 'normalized'
+            when named.mention_name = named.canonical_name then 'exact'
+            when named.via_curated_alias then 'curated_alias'
+            when named.base_key = {{ entity_base_key('named.canonical_name') }} then 'normalized'
             else 'transliteration'
-        end as match_method
+        end as match_method,
+        {% if is_incremental() %}
+        case
+            when previous_names.canonical_name = named.canonical_name
+                then previous_names.canonical_name_batch
+            else batch.rebuilt_batch
+        end as canonical_name_batch,
+        {% else %}
+        batch.rebuilt_batch as canonical_name_batch,
+        {% endif %}
+        batch.rebuilt_batch
     from named
+    cross join batch
+    {% if is_incremental() %}
+    left join previous_names
+        on previous_names.entity_id = named.entity_id
+    {% endif %}
 )
 
 select * from final

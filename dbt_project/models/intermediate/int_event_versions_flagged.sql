@@ -2,17 +2,22 @@
 -- (version, reason code) that applies. A clean version has no rows here.
 -- Import CTEs name only the columns the rules read: the rules run as one union of joins whose
 -- hash tables are alive together, so narrow inputs keep the model within small memory limits.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 versions as (
     select
-        version_id, record_id, stated_source_count, stated_status, is_known_stated_status,
-        is_known_category, has_conflicting_contents
+        version_id, event_id, record_id, stated_source_count, stated_status,
+        is_known_stated_status, is_known_category, has_conflicting_contents
     from {{ ref('int_event_versions_sequenced') }}
+    where {{ changed_events_only() }}
 ),
 
 scored as (
     select version_id, n_outlets, n_independent_sources from {{ ref('int_event_versions_scored') }}
+    where {{ changed_events_only() }}
 ),
 
 stated_rules as (
@@ -21,6 +26,7 @@ stated_rules as (
 
 claims as (
     select version_id, outlet_id, is_known_tone from {{ ref('int_claims_resolved') }}
+    where {{ changed_events_only() }}
 ),
 
 reports as (
@@ -117,7 +123,10 @@ flags as (
 ),
 
 final as (
-    select distinct version_id, reason_code from flags
+    select distinct versions.event_id, flags.version_id, flags.reason_code
+    from flags
+    inner join versions
+        on versions.version_id = flags.version_id
 )
 
 select * from final

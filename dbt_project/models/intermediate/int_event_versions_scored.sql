@@ -6,14 +6,19 @@
 --                        and same_group_discount for the others
 --   score              = 1 − Π(1 − p) over groups (independent evidence, "noisy OR")
 -- Products are computed as exp(Σ ln(·)), which every SQL engine has.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 claims as (
     select * from {{ ref('int_claims_resolved') }}
+    where {{ changed_events_only() }}
 ),
 
 versions as (
-    select version_id from {{ ref('int_event_versions_sequenced') }}
+    select version_id, event_id from {{ ref('int_event_versions_sequenced') }}
+    where {{ changed_events_only() }}
 ),
 
 registry as (
@@ -116,6 +121,7 @@ version_evidence as (
 metrics as (
     select
         versions.version_id,
+        versions.event_id,
         coalesce(tone_counts.n_source_reports, 0) as n_source_reports,
         coalesce(tone_counts.n_outlets, 0) as n_outlets,
         coalesce(version_evidence.n_independent_sources, 0) as n_independent_sources,
@@ -148,6 +154,7 @@ leveled as (
 final as (
     select
         version_id,
+        event_id,
         n_source_reports,
         n_outlets,
         n_independent_sources,

@@ -1,10 +1,13 @@
 -- One row per extraction of an event (its versions), ordered in time. The latest extracted_at is
 -- current; each version is valid until the next one was extracted.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 selected as (
     select * from {{ ref('int_event_records_ranked') }}
-    where is_selected
+    where is_selected and {{ changed_events_only() }}
 ),
 
 final as (

@@ -2,7 +2,15 @@
 -- registry (canonical names, aliases, domains; all compared by outlet_key). A spelling the
 -- registry does not know becomes an unregistered outlet of its own, keyed by its normalised form
 -- so that its variants ("Kharkiv Today", "kharkivtoday.com") still meet.
+-- Incremental: a spelling resolves the same way whatever else was seen, so a run only appends
+-- the spellings of the new staging batches that are not here yet.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
+
+batch as (
+    select {{ current_staging_batch() }} as rebuilt_batch
+),
 
 registry as (
     select * from {{ ref('outlet_registry') }}
@@ -14,16 +22,26 @@ aliases as (
 
 reports as (
     select outlet_as_written from {{ ref('stg_raw__source_reports') }}
+    {% if is_incremental() %}
+    where staging_batch > {{ own_high_water_mark() }}
+    {% endif %}
 ),
 
 listed as (
     select outlet_as_written from {{ ref('stg_raw__listed_sources') }}
+    {% if is_incremental() %}
+    where staging_batch > {{ own_high_water_mark() }}
+    {% endif %}
 ),
 
 spellings as (
     select outlet_as_written from reports where outlet_as_written is not null
     union
     select outlet_as_written from listed where outlet_as_written is not null
+    {% if is_incremental() %}
+    except
+    select outlet_as_written from {{ this }}
+    {% endif %}
 ),
 
 registry_keys as (
@@ -54,8 +72,10 @@ final as (
             when registry.outlet_name = keyed.outlet_as_written then 'exact'
             when registry_keys.outlet_id is not null then 'registry_alias'
             else 'unregistered'
-        end as match_method
+        end as match_method,
+        batch.rebuilt_batch
     from keyed
+    cross join batch
     left join registry_keys
         on registry_keys.outlet_key = keyed.outlet_key
     left join registry

@@ -1,10 +1,13 @@
 -- Which entities each event (current version) names, and how it wrote them.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 versions as (
     select version_id, event_id, record_id
     from {{ ref('int_event_versions_sequenced') }}
-    where is_current
+    where is_current and {{ changed_events_only() }}
 ),
 
 mentions as (

@@ -1,17 +1,23 @@
 -- Every extraction of every event, with its corroboration metrics and quality flags.
 -- valid_from/valid_to bound the period in which the version was the platform's latest word.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 versions as (
     select * from {{ ref('int_event_versions_sequenced') }}
+    where {{ changed_events_only() }}
 ),
 
 scored as (
     select * from {{ ref('int_event_versions_scored') }}
+    where {{ changed_events_only() }}
 ),
 
 flags as (
     select * from {{ ref('int_event_versions_flagged') }}
+    where {{ changed_events_only() }}
 ),
 
 locations as (

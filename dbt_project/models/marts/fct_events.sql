@@ -1,8 +1,12 @@
 -- One row per event: its current version (latest extracted_at) with confidence metrics.
+-- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}
 with
 
 versions as (
     select * from {{ ref('fct_event_versions') }}
+    where {{ changed_events_only() }}
 ),
 
 first_extractions as (

@@ -1,0 +1,50 @@
+{#- Incremental intermediate and mart models: the cost of a run follows the events it touched.
+
+    Staging numbers each build's new records (`staging_batch`). A model that derives rows from
+    several records rebuilds only what the new batches affect:
+      * record-grained and name-grained models (int_event_records_ranked, the resolved names)
+        keep their own high-water mark: the newest batch they have folded in (`rebuilt_batch`);
+      * event-grained models replace every row of the events in `int_events_changed` (the
+        events whose records were re-ranked since the marts were last built successfully),
+        with the `replace_changed_events` strategy below.
+    The orchestrator passes `changed_since_batch` (docs/operations.md). Without it every event
+    counts as changed: a plain `dbt build` recomputes everything and is always right. -#}
+
+{#- The staging batch of the last successful build of the marts (0 = none: everything changed). -#}
+{% macro changed_since_batch() -%}
+    {{ var('changed_since_batch', 0) | int }}
+{%- endmacro %}
+
+{#- The newest staging batch: the value rows rebuilt by this run carry in `rebuilt_batch`. -#}
+{% macro current_staging_batch() -%}
+    (select coalesce(max(staging_batch), 0) from {{ ref('stg_raw__event_records') }})
+{%- endmacro %}
+
+{#- The newest batch the calling incremental model has folded in (0 when it is empty). -#}
+{% macro own_high_water_mark() -%}
+    (select coalesce(max(rebuilt_batch), 0) from {{ this }})
+{%- endmacro %}
+
+{#- `where` fragment of event-grained models: only the changed events (incremental runs). The
+    calling model declares `-- depends_on: {{ ref('int_events_changed') }}` (dbt does not see a
+    ref inside `is_incremental()` at parse time). -#}
+{% macro changed_events_only(column='event_id') -%}
+    {%- if is_incremental() -%}
+    {{ column }} in (select event_id from {{ ref('int_events_changed') }})
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Incremental strategy of event-grained models: delete every row of the changed events, then
+    insert the rows just computed for them. Unlike delete+insert on a unique key, this also
+    removes events that no longer exist (a page whose export twin arrived takes the export's
+    event id: its former id must go). -#}
+{% macro get_incremental_replace_changed_events_sql(arg_dict) -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where event_id in (select event_id from {{ ref('int_events_changed') }});
+
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}

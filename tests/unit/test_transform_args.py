@@ -1,0 +1,42 @@
+"""How a run chooses between an incremental dbt build and a full refresh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from orchestration.assets.transform import build_args, transform_fingerprint
+
+
+def _project(root: Path) -> Path:
+    for folder in ("models", "macros", "seeds", "tests"):
+        (root / folder).mkdir(parents=True)
+    (root / "models" / "m.sql").write_text("select 1")
+    (root / "tests" / "t.sql").write_text("select 1 where false")
+    (root / "dbt_project.yml").write_text("name: p")
+    return root
+
+
+def test_fingerprint_follows_models_not_tests(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    before = transform_fingerprint(project)
+    (project / "tests" / "t.sql").write_text("select 2 where false")
+    assert transform_fingerprint(project) == before
+    (project / "models" / "m.sql").write_text("select 2")
+    assert transform_fingerprint(project) != before
+
+
+def test_incremental_since_the_last_successful_build() -> None:
+    args, why = build_args(False, (7, "abc"), "abc")
+    assert args == ["build", "--vars", json.dumps({"changed_since_batch": 7})]
+    assert "since staging batch 7" in why
+
+
+def test_full_refresh_when_asked_or_when_the_transform_changed() -> None:
+    assert build_args(True, (7, "abc"), "abc")[0] == ["build", "--full-refresh"]
+    args, why = build_args(False, (7, "abc"), "def")
+    assert args == ["build", "--full-refresh"] and "changed" in why
+
+
+def test_every_event_when_no_build_succeeded_yet() -> None:
+    assert build_args(False, None, "abc")[0] == ["build"]
