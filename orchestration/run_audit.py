@@ -5,6 +5,7 @@ marts. A run killed mid-way keeps the rows of the stages it finished."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,7 +60,7 @@ def staging_batch(con: duckdb.DuckDBPyConnection) -> int:
 def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int]:
     """What a dbt build processed: records staged by it (incremental: only new ones), the events
     the event-grained models rebuilt (`int_events_changed`) and the rows those events hold in
-    the marts' facts; `staging_batch` is the build's high-water mark (see `last_build`)."""
+    the marts' facts; `staging_batch` is the build's high-water mark."""
     staged, batch = con.execute(
         "select count(*) filter (where staging_batch > ?), coalesce(max(staging_batch), 0) "
         "from staging.stg_raw__event_records",
@@ -82,20 +83,51 @@ def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int
     }
 
 
-def last_build(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None] | None:
-    """(staging batch, transform fingerprint) of the newest successful dbt build, or None.
+def last_transform_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The transform fingerprint of the newest successful dbt build (None: no build yet)."""
+    ensure_raw_schema(con)
+    rows = con.execute(
+        "select metrics->>'transform_fingerprint' from raw.run_stages "
+        "where stage = 'dbt' and status = 'succeeded' order by finished_at desc limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
 
-    The batch is what the event-grained models were last brought up to (dbt var
-    `changed_since_batch`): a failed build in between leaves it behind, so the next build redoes
-    the failed one's events too.
+
+@dataclass(frozen=True)
+class LastPublish:
+    """The newest successful publish: what it published and the staging batch it reflects."""
+
+    version_id: str
+    staging_batch: int | None
+    full_refresh_since: bool  # a dbt full refresh succeeded after it
+
+
+def last_publish(con: duckdb.DuckDBPyConnection) -> LastPublish | None:
+    """The newest successful publish (None: nothing published yet).
+
+    Its staging batch is what the event-grained models and the published marts were last
+    brought up to (dbt var `changed_since_batch`): runs that failed in between leave it behind,
+    so the next run redoes their events too.
     """
     ensure_raw_schema(con)
     rows = con.execute(
-        "select cast(metrics->>'staging_batch' as bigint), metrics->>'transform_fingerprint' "
-        "from raw.run_stages where stage = 'dbt' and status = 'succeeded' "
-        "and metrics->>'staging_batch' is not null order by finished_at desc limit 1"
+        """
+        select
+            metrics->>'version_id',
+            cast(metrics->>'staging_batch' as bigint),
+            exists (
+                select 1 from raw.run_stages as dbt
+                where dbt.stage = 'dbt' and dbt.status = 'succeeded'
+                    and dbt.metrics->>'full_refresh' = 'true'
+                    and dbt.finished_at > publish.finished_at
+            )
+        from raw.run_stages as publish
+        where stage = 'publish' and status = 'succeeded'
+        order by finished_at desc
+        limit 1
+        """
     ).fetchall()
-    return (int(rows[0][0]), rows[0][1]) if rows else None
+    return LastPublish(rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 
 def record_stage(

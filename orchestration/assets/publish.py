@@ -8,14 +8,19 @@ import dagster as dg
 from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import warehouse_dbt_models
-from orchestration.publishing.publisher import new_version_id, publish
+from orchestration.publishing.publisher import new_version_id, publish, read_published_version
 from orchestration.run_audit import (
     AUDIT_RUNS_SQL,
     finish_stage,
-    record_stage,
+    last_publish,
     recent_runs_markdown,
+    record_stage,
+    staging_batch,
 )
 from orchestration.resources import WarehouseResource
+
+# The events the dbt build rebuilt since the last publish (dbt model int_events_changed).
+CHANGED_EVENTS = "intermediate.int_events_changed"
 
 MART_KEYS = sorted(
     (spec.key for spec in warehouse_dbt_models.specs if spec.group_name == MARTS_GROUP),
@@ -40,6 +45,18 @@ def published_warehouse(
     # Recorded before the file is built so that the published audit_runs includes this run.
     with warehouse.connect() as con:
         record_stage(con, context.run_id, "publish", started_at, "publishing", {"version_id": version_id})
+        previous = last_publish(con)
+        batch = staging_batch(con)
+    # Patch the published file when it is exactly what the last publish wrote and the marts were
+    # rebuilt incrementally since (their changed events are then int_events_changed: dbt's var
+    # changed_since_batch is that publish's batch). After a rollback, a full refresh or with no
+    # batch on record, copy every row.
+    patchable = (
+        previous is not None
+        and previous.staging_batch is not None
+        and not previous.full_refresh_since
+        and read_published_version(settings.published_db) == previous.version_id
+    )
     status, rows = "failed", {}
     try:
         result = publish(
@@ -50,15 +67,21 @@ def published_warehouse(
             keep_versions=settings.publish_keep_versions,
             version_id=version_id,
             extra_tables={"audit_runs": AUDIT_RUNS_SQL},
+            changed_events=CHANGED_EVENTS if patchable else None,
         )
-        status, rows = "succeeded", {"rows_published": sum(result.row_counts.values())}
+        status = "succeeded"
+        rows = {
+            "rows_published": result.rows_written,
+            "publish_mode": result.mode,
+            "staging_batch": batch,
+        }
     finally:
         with warehouse.connect() as con:
             finish_stage(con, context.run_id, "publish", status, rows)
             recent_runs = recent_runs_markdown(con)
     context.log.info(
-        "published version %s to %s (%d tables)",
-        result.version_id, result.path, len(result.row_counts),
+        "published version %s to %s (%d tables, %s, %d rows written)",
+        result.version_id, result.path, len(result.row_counts), result.mode, result.rows_written,
     )  # fmt: skip
     return dg.MaterializeResult(
         metadata={
@@ -66,6 +89,8 @@ def published_warehouse(
             "path": dg.MetadataValue.path(str(result.path)),
             "exports_dir": dg.MetadataValue.path(str(result.exports_dir)),
             "row_counts": result.row_counts,
+            "publish_mode": result.mode,
+            "rows_written": result.rows_written,
             "dagster/row_count": result.row_counts.get("fct_events", 0),
             # The run-level audit trail in the UI: this run and the ones before it, failed runs
             # included (their rows are written as their stages end). Full rows: `audit_runs`.

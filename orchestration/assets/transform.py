@@ -17,7 +17,13 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.assets.keys import WAREHOUSE_POOL
 from orchestration.faults import fault_point
 from orchestration.resources import WarehouseResource
-from orchestration.run_audit import dbt_rows, last_build, record_stage, staging_batch
+from orchestration.run_audit import (
+    dbt_rows,
+    last_publish,
+    last_transform_fingerprint,
+    record_stage,
+    staging_batch,
+)
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -49,26 +55,30 @@ def transform_fingerprint(project_dir: Path) -> str:
 
 
 def build_args(
-    full_refresh_requested: bool, last: tuple[int, str | None] | None, fingerprint: str
+    full_refresh_requested: bool,
+    published_batch: int | None,
+    last_fingerprint: str | None,
+    fingerprint: str,
 ) -> tuple[list[str], str]:
     """The `dbt build` arguments for this run, and why (for the log).
 
     - full refresh when asked (DBT_FULL_REFRESH) or when the transform changed since the last
-      successful build;
-    - otherwise incremental, the event-grained models rebuilding what changed since that build
-      (var `changed_since_batch`); with no successful build on record, every event.
+      successful build (`last_fingerprint`);
+    - otherwise incremental: the event-grained models rebuild the events changed since the
+      staging batch of the last publish (var `changed_since_batch`), which the publish then
+      patches in; with no publish on record, every event.
     """
     if full_refresh_requested:
         return ["build", "--full-refresh"], "full refresh: DBT_FULL_REFRESH is set"
-    if last is not None and last[1] != fingerprint:
+    if last_fingerprint is not None and last_fingerprint != fingerprint:
         return ["build", "--full-refresh"], (
             "full refresh: models, macros or seeds changed since the last successful build"
         )
-    if last is None:
-        return ["build"], "incremental, every event: no successful build on record"
+    if published_batch is None:
+        return ["build"], "incremental, every event: no publish on record"
     return (
-        ["build", "--vars", json.dumps({"changed_since_batch": last[0]})],
-        f"incremental: events changed since staging batch {last[0]}",
+        ["build", "--vars", json.dumps({"changed_since_batch": published_batch})],
+        f"incremental: events changed since staging batch {published_batch} (the last publish)",
     )
 
 
@@ -127,9 +137,15 @@ def warehouse_dbt_models(
     status = "failed"
     with warehouse.connect() as con:
         batch_before = staging_batch(con)
-        last = last_build(con)
+        published = last_publish(con)
+        last_fingerprint = last_transform_fingerprint(con)
     fingerprint = transform_fingerprint(Path(DBT_PROJECT.project_dir))
-    args, why = build_args(warehouse.settings.dbt_full_refresh, last, fingerprint)
+    args, why = build_args(
+        warehouse.settings.dbt_full_refresh,
+        published.staging_batch if published else None,
+        last_fingerprint,
+        fingerprint,
+    )
     context.log.info("dbt %s (%s)", " ".join(args), why)
     fault_point("dbt_before_build")
     try:

@@ -32,6 +32,8 @@ class PublishResult:
     path: Path
     exports_dir: Path
     row_counts: dict[str, int]
+    mode: str  # "patched": the previous file with the changed events replaced; "copied": whole
+    rows_written: int  # rows written into the new file (all of them when copied)
 
 
 def _quote(identifier: str) -> str:
@@ -128,41 +130,99 @@ def new_version_id() -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
 
 
+def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]) -> list[tuple]:
+    """(table, column, type) of `tables`, in order: equal shapes allow patching."""
+    return con.execute(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and list_contains(?, table_name) "
+        "order by table_name, ordinal_position",
+        [catalog, schema, tables],
+    ).fetchall()
+
+
+def _has_event_id(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.columns where table_catalog = 'src' "
+            "and table_schema = ? and table_name = ? and column_name = 'event_id'",
+            [PUBLISHED_SCHEMA, table],
+        ).fetchall()[0][0]
+    )
+
+
 def _build_published_file(
-    working_db: Path, target: Path, metadata: dict[str, object], extra_tables: Mapping[str, str]
-) -> dict[str, int]:
-    """Copy the working database's `marts` tables (and `extra_tables`: name → query over the
-    working database's `raw` schema, written as `{schema}`) into a new file at `target`."""
+    working_db: Path,
+    target: Path,
+    metadata: dict[str, object],
+    extra_tables: Mapping[str, str],
+    patch: tuple[Path, str] | None,
+) -> tuple[dict[str, int], str, int]:
+    """Write the new published file at `target`: the working database's `marts` tables, plus
+    `extra_tables` (name → query over the working database's `raw` schema, written `{schema}`).
+
+    With `patch` = (previous published file, table of changed event ids in the working
+    database), the previous file is copied and only the changed events of the event-grained
+    tables (those with an `event_id` column) are replaced; the other tables are small and
+    replaced whole. Falls back to a whole copy when the marts' shape changed.
+    Returns (row counts, mode, rows written).
+    """
+    mode, written = "copied", 0
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
-        con.execute(
-            f"attach {_sql_string(str(target))} as pub "
-            f"(storage_version {_sql_string(STORAGE_VERSION)})"
-        )
         tables = _tables(con, "src", PUBLISHED_SCHEMA)
         if not tables:
             raise RuntimeError(f"nothing to publish: {working_db} has no {PUBLISHED_SCHEMA} tables")
-        row_counts: dict[str, int] = {}
-        for table in tables:
+        if patch is not None:
+            con.execute(f"attach {_sql_string(str(patch[0]))} as prev (read_only)")
+            previous_tables = set(_tables(con, "prev", "main")) - {"audit_publish", *extra_tables}
+            same = previous_tables == set(tables) and _mart_shapes(
+                con, "src", PUBLISHED_SCHEMA, tables
+            ) == _mart_shapes(con, "prev", "main", tables)
+            con.execute("detach prev")
+            if same:
+                shutil.copyfile(patch[0], target)
+                mode = "patched"
+        if mode == "patched":
+            con.execute(f"attach {_sql_string(str(target))} as pub")
+        else:
             con.execute(
-                f"create table pub.main.{_quote(table)} as "
-                f"select * from src.{PUBLISHED_SCHEMA}.{_quote(table)}"
+                f"attach {_sql_string(str(target))} as pub "
+                f"(storage_version {_sql_string(STORAGE_VERSION)})"
             )
+        for table in tables:
+            source = f"src.{PUBLISHED_SCHEMA}.{_quote(table)}"
+            published = f"pub.main.{_quote(table)}"
+            if mode == "copied":
+                con.execute(f"create table {published} as select * from {source}")
+                continue
+            if _has_event_id(con, table):
+                changed = f"(select event_id from src.{patch[1]})"  # type: ignore[index]
+                con.execute(f"delete from {published} where event_id in {changed}")
+                con.execute(f"insert into {published} select * from {source} where event_id in {changed}")
+            else:
+                con.execute(f"delete from {published}")
+                con.execute(f"insert into {published} select * from {source}")
+            written += con.fetchall()[0][0]
         for table, query in extra_tables.items():
-            con.execute(f"create table pub.main.{_quote(table)} as {query.format(schema='src.raw')}")
+            con.execute(
+                f"create or replace table pub.main.{_quote(table)} as {query.format(schema='src.raw')}"
+            )
+        row_counts: dict[str, int] = {}
         for table in [*tables, *extra_tables]:
             row_counts[table] = con.execute(
                 f"select count(*) from pub.main.{_quote(table)}"
             ).fetchall()[0][0]
         # One row that tells readers which complete version they are looking at.
         con.execute(
-            "create table pub.main.audit_publish as select ? as version_id, "
+            "create or replace table pub.main.audit_publish as select ? as version_id, "
             "?::timestamptz as published_at, ? as run_id, ?::json as row_counts",
             [metadata["version_id"], metadata["published_at"], metadata["run_id"], json.dumps(row_counts)],
         )
         con.execute("checkpoint pub")
         con.execute("detach pub")
-    return row_counts
+    if mode == "copied":
+        written = sum(row_counts.values())
+    return row_counts, mode, written
 
 
 def _versions_dir(published_db: Path) -> Path:
@@ -183,11 +243,15 @@ def publish(
     keep_versions: int = 5,
     version_id: str | None = None,
     extra_tables: Mapping[str, str] | None = None,
+    changed_events: str | None = None,
 ) -> PublishResult:
     """Publish the working database's `marts` schema as a new complete version.
 
     The new file is built beside the old one, checkpointed, closed and fsynced, kept under
     `versions/<version_id>.duckdb` (a hard link: no copy) for rollback, then renamed into place.
+    `changed_events` (a table of event ids in the working database) says the published file is
+    the previous publish of these marts and only those events changed since: the new file is
+    then the old one patched (see `_build_published_file`), not a copy of every row.
     """
     version_id = version_id or new_version_id()
     published_at = datetime.now(UTC)
@@ -196,11 +260,13 @@ def publish(
     staging_db = published_db.with_name(f".{published_db.name}.{version_id}.tmp")
     fault_point("publish_before_build")
     try:
-        row_counts = _build_published_file(
+        patch = (published_db, changed_events) if changed_events and published_db.exists() else None
+        row_counts, mode, written = _build_published_file(
             working_db,
             staging_db,
             {"version_id": version_id, "published_at": published_at, "run_id": run_id},
             extra_tables or {},
+            patch,
         )
         _fsync_file(staging_db)
         fault_point("publish_after_build_before_link")
@@ -215,7 +281,9 @@ def publish(
     fault_point("publish_after_rename_before_exports")
     _export_parquet(published_db, exports_dir, version_id, keep_versions)
     _prune_versions(published_db, keep_versions)
-    return PublishResult(version_id, published_at, published_db, exports_dir, row_counts)
+    return PublishResult(
+        version_id, published_at, published_db, exports_dir, row_counts, mode, written
+    )
 
 
 def rollback(published_db: Path, exports_dir: Path) -> str:

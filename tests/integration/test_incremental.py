@@ -69,6 +69,9 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
         assert int(_metric(daily, run.result.run_id, "dbt", "records_staged")) == landed
         # GX validated the batch: the rows of events that got records in this run, not history
         assert _metric(daily, run.result.run_id, "checks", "scope") == "batch"
+        # publish patched the previous file with those events (the first run copies)
+        mode = _metric(daily, run.result.run_id, "publish", "publish_mode")
+        assert mode == ("copied" if number == 1 else "patched")
         # the event-grained models rebuilt only the events this delivery touched
         if number > 1:
             [(events,)] = query(daily.working_db, "select count(*) from marts.fct_events")
@@ -90,4 +93,5 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
     assert refreshed.result.success and refreshed.published
     assert marts_digest(daily.published_db) == incremental
     assert _metric(daily, refreshed.result.run_id, "checks", "scope") == "whole"  # nothing new
+    assert _metric(daily, refreshed.result.run_id, "publish", "publish_mode") == "copied"
     assert query(daily.working_db, "select max(staging_batch) from staging.stg_raw__event_records") == [(1,)]

@@ -26,17 +26,18 @@ def test_fingerprint_follows_models_not_tests(tmp_path: Path) -> None:
     assert transform_fingerprint(project) != before
 
 
-def test_incremental_since_the_last_successful_build() -> None:
-    args, why = build_args(False, (7, "abc"), "abc")
+def test_incremental_since_the_last_publish() -> None:
+    args, why = build_args(False, 7, "abc", "abc")
     assert args == ["build", "--vars", json.dumps({"changed_since_batch": 7})]
     assert "since staging batch 7" in why
 
 
 def test_full_refresh_when_asked_or_when_the_transform_changed() -> None:
-    assert build_args(True, (7, "abc"), "abc")[0] == ["build", "--full-refresh"]
-    args, why = build_args(False, (7, "abc"), "def")
+    assert build_args(True, 7, "abc", "abc")[0] == ["build", "--full-refresh"]
+    args, why = build_args(False, 7, "abc", "def")
     assert args == ["build", "--full-refresh"] and "changed" in why
 
 
-def test_every_event_when_no_build_succeeded_yet() -> None:
-    assert build_args(False, None, "abc")[0] == ["build"]
+def test_every_event_when_nothing_was_published_yet() -> None:
+    assert build_args(False, None, None, "abc")[0] == ["build"]
+    assert build_args(False, None, "abc", "abc")[0] == ["build"]

@@ -25,7 +25,7 @@ stated_rules as (
 ),
 
 claims as (
-    select version_id, outlet_id, is_known_tone from {{ ref('int_claims_resolved') }}
+    select version_id, event_id, outlet_id, is_known_tone from {{ ref('int_claims_resolved') }}
     where {{ changed_events_only() }}
 ),
 
@@ -50,19 +50,19 @@ outlets as (
 ),
 
 listed_outlets as (
-    select distinct versions.version_id, outlets.outlet_id
+    select distinct versions.version_id, versions.event_id, outlets.outlet_id
     from versions
     inner join listed on listed.record_id = versions.record_id
     inner join outlets on outlets.outlet_as_written = listed.outlet_as_written
 ),
 
 reported_outlets as (
-    select distinct version_id, outlet_id from claims
+    select distinct version_id, event_id, outlet_id from claims
 ),
 
 -- rule 3b: `sources` and the outlets of `source_reports` name the same set
 outlet_set_differences as (
-    select coalesce(l.version_id, r.version_id) as version_id
+    select coalesce(l.version_id, r.version_id) as version_id, coalesce(l.event_id, r.event_id) as event_id
     from listed_outlets as l
     full outer join reported_outlets as r
         on r.version_id = l.version_id and r.outlet_id = l.outlet_id
@@ -71,16 +71,16 @@ outlet_set_differences as (
 
 flags as (
     -- rule 3: stated source count = distinct normalised outlets among the reports
-    select versions.version_id, 'source_count_mismatch' as reason_code
+    select versions.version_id, versions.event_id, 'source_count_mismatch' as reason_code
     from versions inner join scored on scored.version_id = versions.version_id
     where versions.stated_source_count is null or versions.stated_source_count <> scored.n_outlets
 
     union all
-    select distinct version_id, 'sources_list_mismatch' from outlet_set_differences
+    select distinct version_id, event_id, 'sources_list_mismatch' from outlet_set_differences
 
     -- rule 4: the stated status agrees with the corroboration we compute
     union all
-    select versions.version_id, 'status_inconsistent'
+    select versions.version_id, versions.event_id, 'status_inconsistent'
     from versions
     inner join scored on scored.version_id = versions.version_id
     inner join stated_rules on stated_rules.stated_status = versions.stated_status
@@ -88,45 +88,42 @@ flags as (
         or scored.n_independent_sources > coalesce(stated_rules.max_independent_sources, scored.n_independent_sources)
 
     union all
-    select version_id, 'unknown_stated_status' from versions where not is_known_stated_status
+    select version_id, event_id, 'unknown_stated_status' from versions where not is_known_stated_status
 
     -- rule 5: vocabularies of tone and entity type (and the contract's category list)
     union all
-    select distinct version_id, 'unknown_tone' from claims where not is_known_tone
+    select distinct version_id, event_id, 'unknown_tone' from claims where not is_known_tone
 
     union all
-    select distinct versions.version_id, 'unknown_entity_type'
+    select distinct versions.version_id, versions.event_id, 'unknown_entity_type'
     from versions
     inner join mentions on mentions.record_id = versions.record_id
     left join entity_types on entity_types.entity_type = mentions.entity_type_as_written
     where entity_types.entity_type is null
 
     union all
-    select version_id, 'unknown_category' from versions where not is_known_category
+    select version_id, event_id, 'unknown_category' from versions where not is_known_category
 
     -- rule 6: one extraction delivered with two different contents
     union all
-    select version_id, 'conflicting_duplicate' from versions where has_conflicting_contents
+    select version_id, event_id, 'conflicting_duplicate' from versions where has_conflicting_contents
 
     -- reports and entities that cannot be attributed
     union all
-    select distinct versions.version_id, 'malformed_source_report'
+    select distinct versions.version_id, versions.event_id, 'malformed_source_report'
     from versions
     inner join reports on reports.record_id = versions.record_id
     where reports.outlet_as_written is null or reports.claim_text is null
 
     union all
-    select distinct versions.version_id, 'malformed_entity'
+    select distinct versions.version_id, versions.event_id, 'malformed_entity'
     from versions
     inner join mentions on mentions.record_id = versions.record_id
     where mentions.mention_name is null
 ),
 
 final as (
-    select distinct versions.event_id, flags.version_id, flags.reason_code
-    from flags
-    inner join versions
-        on versions.version_id = flags.version_id
+    select distinct event_id, version_id, reason_code from flags
 )
 
 select * from final
