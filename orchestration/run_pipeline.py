@@ -10,13 +10,22 @@ import argparse
 import logging
 import os
 import sys
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import duckdb
 
 from orchestration.assets.keys import PUBLISHED_WAREHOUSE
+from orchestration.landing.discover import discover
+from orchestration.partitions import partition_for
 from orchestration.publishing.publisher import read_published_version
-from orchestration.settings import load_settings
+from orchestration.settings import Settings, load_settings
+
+
+def default_partition(settings: Settings, today: date | None = None) -> str:
+    """The partition that lands everything waiting in the landing directory (up to today)."""
+    files = discover(settings.landing_dir)
+    return partition_for([f.relative_path for f in files], today or datetime.now(UTC).date())
 
 
 def publish_step_ran(result: dg.ExecuteInProcessResult) -> bool:
@@ -48,7 +57,13 @@ def _published_summary(published_db: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--partition",
+        metavar="YYYY-MM-DD",
+        help="the extraction day to run (files dated up to it are landed); "
+        "default: the latest file date in the landing directory, at most today",
+    )
+    args = parser.parse_args(argv)
     # Dagster's console logger reports the run; other libraries speak up only with warnings.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("dagster").propagate = False  # it has its own console handler
@@ -59,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     # With DAGSTER_HOME set (make targets do) the run is recorded where `make dev` shows it.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     job = defs.resolve_job_def("warehouse_job")
+    partition = args.partition or default_partition(settings)
+    print(f"=== partition {partition} (files dated up to it, and undated files) ===", flush=True)
     result = job.execute_in_process(
         instance=instance,
+        partition_key=partition,
         raise_on_error=False,
         # step-level progress at INFO; DEBUG engine events stay in the run's event log (make dev)
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},

@@ -2,7 +2,7 @@
 
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
@@ -15,6 +15,7 @@ from orchestration.assets.keys import (
 )
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import FileLoadResult, load_files
+from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY, is_due
 from orchestration.resources import WarehouseResource
 from orchestration.run_audit import record_stage
 
@@ -64,12 +65,20 @@ def _log_progress(context: dg.AssetExecutionContext):
     check_specs=LANDING_CHECKS,
     group_name="landing",
     pool=WAREHOUSE_POOL,
+    partitions_def=EXTRACTION_DAYS,
+    backfill_policy=ONE_RUN_PER_DAY,
 )
 def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Discover `*.jsonl` and `*.txt` files and load every file content not loaded before."""
+    """Discover `*.jsonl` and `*.txt` files and load every file content not loaded before that
+    is due by the run's partition (dated up to its day, or undated: orchestration/partitions.py)."""
     settings = warehouse.settings
-    files = discover(settings.landing_dir)
-    context.log.info("found %d landing files under %s", len(files), settings.landing_dir)
+    last_day = (context.partition_time_window.end - timedelta(days=1)).date()
+    found = discover(settings.landing_dir)
+    files = [f for f in found if is_due(f.relative_path, last_day)]
+    context.log.info(
+        "found %d landing files under %s: %d due by %s, %d dated later wait for their day",
+        len(found), settings.landing_dir, len(files), last_day, len(found) - len(files),
+    )  # fmt: skip
     load_id = context.run_id
     started_at = datetime.now(UTC)
     with warehouse.connect() as con:
@@ -92,6 +101,7 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             "failed" if any(o.blocks_publish for o in outcomes) else "succeeded",
             {
                 "files_seen": len(results),
+                "files_not_due": len(found) - len(files),
                 "files_loaded": len(new),
                 "lines_read": sum(r.lines_read for r in new),
                 "rows_loaded": sum(r.rows_loaded for r in new),
@@ -130,6 +140,7 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         asset_key=RAW_FILE_LOADS,
         metadata={
             "files_seen": len(results),
+            "files_not_due": len(found) - len(files),
             "files_loaded": len(new),
             "files_already_loaded": len(results) - len(new) - len(changing),
             "files_changed_while_reading": changing,

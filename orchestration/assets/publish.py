@@ -1,6 +1,7 @@
 """Publish: the audited marts → `published.duckdb` (atomic rename) and Parquet exports."""
 
 
+import warnings
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -8,6 +9,7 @@ import dagster as dg
 from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import warehouse_dbt_models
+from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.publishing.publisher import new_version_id, publish, read_published_version
 from orchestration.run_audit import (
     AUDIT_RUNS_SQL,
@@ -28,11 +30,19 @@ MART_KEYS = sorted(
 )
 
 
+# `backfill_policy` is beta on @asset (not on @multi_asset or @dbt_assets); the stack is pinned.
+warnings.filterwarnings(
+    "ignore", message="Parameter `backfill_policy` of function `asset`", category=dg.BetaWarning
+)
+
+
 @dg.asset(
     key=PUBLISHED_WAREHOUSE,
     deps=MART_KEYS,
     group_name="publish",
     pool=WAREHOUSE_POOL,
+    partitions_def=EXTRACTION_DAYS,
+    backfill_policy=ONE_RUN_PER_DAY,
     description="The published warehouse analysts and BI tools read. Runs only after every "
     "blocking check (dbt tests, GX suites, landing invariants) passed.",
 )

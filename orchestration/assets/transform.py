@@ -16,6 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.assets.keys import WAREHOUSE_POOL
 from orchestration.faults import fault_point
+from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.resources import WarehouseResource
 from orchestration.run_audit import (
     dbt_rows,
@@ -122,6 +123,10 @@ TRANSLATOR = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable
     project=DBT_PROJECT,
     dagster_dbt_translator=TRANSLATOR,
     pool=WAREHOUSE_POOL,
+    # The models are incremental by staging batch, not by date: a day's run builds whatever
+    # its landing brought in. Partitioned like every warehouse asset so that a day is one run.
+    partitions_def=EXTRACTION_DAYS,
+    backfill_policy=ONE_RUN_PER_DAY,
 )
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource

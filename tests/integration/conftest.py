@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from orchestration.definitions import build_definitions
-from orchestration.run_pipeline import publish_step_ran
+from orchestration.run_pipeline import default_partition, publish_step_ran
 from orchestration.settings import Settings
 
 
@@ -31,10 +31,12 @@ class PipelineRun:
         )
 
 
-def run_pipeline(settings: Settings, **overrides) -> PipelineRun:
+def run_pipeline(settings: Settings, partition: str | None = None, **overrides) -> PipelineRun:
+    """One run of the job, for `partition` (default: the one `make pipeline` would pick)."""
     settings = replace(settings, **overrides)
     job = build_definitions(settings).resolve_job_def("warehouse_job")
-    return PipelineRun(job.execute_in_process(raise_on_error=False), settings)
+    key = partition or default_partition(settings)
+    return PipelineRun(job.execute_in_process(partition_key=key, raise_on_error=False), settings)
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

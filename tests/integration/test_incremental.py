@@ -1,5 +1,6 @@
-"""Incremental runs: landing each day as it arrives and running after each gives the same marts
-as one run over everything, and as a full refresh; each run stages only the new files."""
+"""Incremental runs: running the daily partitions one by one (a backfill) gives the same marts
+as one run over everything, and as a full refresh; each run lands only its day's files and
+stages only them; re-running a day lands nothing twice."""
 
 from __future__ import annotations
 
@@ -18,22 +19,20 @@ from tests.integration.conftest import query, run_pipeline, settings_for
 pytestmark = pytest.mark.integration
 
 
+DAYS = ["2026-05-24", "2026-05-25", "2026-05-26", "2026-05-27"]
+
+
 @pytest.fixture(scope="module")
-def days(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
-    """Four deliveries: two generated days (with re-extractions of day 1 in day 2), the third
-    day with the real rendered page, then the page's export twin (the page's event id changes
-    from the one derived at landing to the export's)."""
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four days of files: two generated days (with re-extractions of day 1 in day 2), the third
+    with the real rendered page, the fourth with the page's export twin (the page's event id
+    changes from the one derived at landing to the export's). Dated by their paths."""
     source = tmp_path_factory.mktemp("days")
     write(source, events=240, days=3, start=date(2026, 5, 24), seed=8, defect_rate=0.05)
-    shutil.copy(SAMPLES / "event-page-7367235.txt", source)
-    shutil.copy(SAMPLES / "event-7367235.jsonl", source)
-    generated = sorted(source.glob("events-*.jsonl"))
-    return [
-        [generated[0]],
-        [generated[1]],
-        [generated[2], source / "event-page-7367235.txt"],
-        [source / "event-7367235.jsonl"],
-    ]
+    for name, day in (("event-page-7367235.txt", DAYS[2]), ("event-7367235.jsonl", DAYS[3])):
+        (source / day).mkdir()
+        shutil.copy(SAMPLES / name, source / day / name)
+    return source
 
 
 def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
@@ -46,17 +45,21 @@ def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
     return value
 
 
-def _deliver(settings: Settings, files: list[Path]) -> None:
-    for path in files:
-        shutil.copy(path, settings.landing_dir)
+def _deliver(settings: Settings, landing: Path) -> None:
+    shutil.copytree(landing, settings.landing_dir, dirs_exist_ok=True)
 
 
-def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> None:
+def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> None:
     daily = settings_for(tmp_path / "daily")
-    for number, files in enumerate(days, start=1):
-        _deliver(daily, files)
-        run = run_pipeline(daily)
+    _deliver(daily, landing)
+    for number, day in enumerate(DAYS, start=1):
+        run = run_pipeline(daily, partition=day)
         assert run.result.success and run.published, run.failed_checks()
+        # the day's run landed that day's files (day 3: the export and the page); the later
+        # days' files wait for their day
+        loaded, waiting = [(1, 4), (1, 3), (2, 1), (1, 0)][number - 1]
+        assert _metric(daily, run.result.run_id, "landing", "files_loaded") == str(loaded)
+        assert _metric(daily, run.result.run_id, "landing", "files_not_due") == str(waiting)
         # this run staged only the files it landed: one new staging batch, those lines only
         [(batch, staged, landed)] = query(
             daily.working_db,
@@ -83,9 +86,15 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(days, tmp_path) -> Non
     assert query(daily.working_db, "select count(*) from marts.fct_events where event_id = '7367235-1'") == [(1,)]
     incremental = marts_digest(daily.published_db)
 
+    # re-running a landed day (a backfill over it) lands nothing twice and changes nothing
+    again = run_pipeline(daily, partition=DAYS[0])
+    assert again.result.success and again.published
+    assert _metric(daily, again.result.run_id, "landing", "files_loaded") == "0"
+    assert marts_digest(daily.published_db) == incremental
+
     at_once = settings_for(tmp_path / "at_once")
-    _deliver(at_once, [path for files in days for path in files])
-    run = run_pipeline(at_once)
+    _deliver(at_once, landing)
+    run = run_pipeline(at_once)  # the default partition, the latest day: every file is due
     assert run.result.success and run.published
     assert marts_digest(at_once.published_db) == incremental
 
