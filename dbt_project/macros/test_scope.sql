@@ -1,0 +1,47 @@
+{#- Generic tests on an incremental run check the rows the run wrote, not the whole history.
+
+    A run passes `changed_since_batch` (the staging batch of the last publish; see
+    macros/incremental.sql). Then a generic test (unique, not_null, relationships, accepted
+    values, ...) on
+      * a table with `event_id` checks the rows of the events in int_events_changed: every
+        event-grained model rewrote exactly those events, and left the others as the last
+        published build tested them;
+      * a staging table with `staging_batch` checks the batches since that publish: staging only
+        appends, and its keys come from the file's content hash, so new rows cannot collide
+        with old ones.
+    Rows outside the scope were tested by an earlier build and have not changed since, so the
+    scoped test still proves the property of the whole table. Other tables (dimensions, name
+    resolutions, audit tables: sized by the vocabulary, not by the events) are tested whole, as
+    is everything on a full build (no var). Singular tests always read whole tables.
+    This overrides dbt's `get_where_subquery`, which applies a test's `where` config. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set scope = incremental_test_scope(relation) -%}
+    {%- set conditions = [where, scope] | select | list -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro incremental_test_scope(relation) -%}
+    {%- if not execute or var('changed_since_batch', none) is none or flags.FULL_REFRESH -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- if 'event_id' in columns -%}
+        {%- set changed = graph.nodes.values()
+            | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('name', 'equalto', 'int_events_changed') | first -%}
+        {%- set changed_relation = adapter.get_relation(
+            database=changed.database, schema=changed.schema, identifier=changed.alias) -%}
+        {%- do return('event_id in (select event_id from ' ~ changed_relation ~ ')') -%}
+    {%- elif 'staging_batch' in columns -%}
+        {%- do return('staging_batch > ' ~ changed_since_batch()) -%}
+    {%- endif -%}
+    {%- do return('') -%}
+{%- endmacro %}
