@@ -8,11 +8,12 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.sample_data.generator import write
 from orchestration.settings import Settings
-from tests.chaos.harness import marts_digest
+from tests.chaos.harness import VOLATILE_COLUMNS, marts_digest
 from tests.conftest import SAMPLES
 from tests.integration.conftest import query, run_pipeline, settings_for
 
@@ -43,6 +44,19 @@ def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
         [key, run_id, stage],
     )
     return value
+
+
+def _parquet_rows(exports: Path) -> dict[str, list[tuple]]:
+    """Every exported table's rows, sorted (the event-grained ones read from their day files)."""
+    tables = {p.stem: str(p) for p in exports.glob("*.parquet") if not p.stem.startswith("audit_")}
+    tables |= {p.name: str(p / "*.parquet") for p in exports.iterdir() if p.is_dir()}
+    rows = {}
+    with duckdb.connect() as con:
+        for name, path in tables.items():
+            columns = [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
+            kept = ", ".join(f'"{c}"' for c in columns if c not in VOLATILE_COLUMNS)
+            rows[name] = con.execute(f"select {kept} from read_parquet('{path}') order by all").fetchall()
+    return rows
 
 
 def _deliver(settings: Settings, landing: Path) -> None:
@@ -97,6 +111,9 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> 
     run = run_pipeline(at_once)  # the default partition, the latest day: every file is due
     assert run.result.success and run.published
     assert marts_digest(at_once.published_db) == incremental
+    # the Parquet exports too: the daily ones were patched day file by day file
+    assert _parquet_rows(daily.exports_dir) == _parquet_rows(at_once.exports_dir)
+    assert (daily.exports_dir / "fct_claims" / f"{DAYS[0]}.parquet").exists()
 
     refreshed = run_pipeline(daily, dbt_full_refresh=True)
     assert refreshed.result.success and refreshed.published
