@@ -14,7 +14,7 @@ import pytest
 from orchestration.sample_data.generator import write
 from orchestration.settings import Settings
 from tests.chaos.harness import VOLATILE_COLUMNS, marts_digest
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, make_event, write_jsonl
 from tests.integration.conftest import query, run_pipeline, settings_for
 
 pytestmark = pytest.mark.integration
@@ -121,3 +121,30 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> 
     assert _metric(daily, refreshed.result.run_id, "checks", "scope") == "whole"  # nothing new
     assert _metric(daily, refreshed.result.run_id, "publish", "publish_mode") == "copied"
     assert query(daily.working_db, "select max(staging_batch) from staging.stg_raw__event_records") == [(1,)]
+
+
+def test_a_place_renamed_by_new_data_renames_its_earlier_events(tmp_path) -> None:
+    """An uncurated place is named by its most frequent spelling. When later records make
+    another spelling the most frequent, the events placed there before (not touched by the new
+    records otherwise) take the new name too: int_events_changed includes them."""
+    settings = settings_for(tmp_path)
+
+    def placed(event: str, story: str, spelling: str) -> dict:
+        return make_event(
+            event, [("Reuters", "certain")], story=story,
+            location={"name": spelling, "region": "Kharkiv Oblast"},
+        )  # fmt: skip
+
+    write_jsonl(settings.landing_dir / "events-2026-05-30.jsonl", [placed("9100001-1", "9100001", "Testovo Selo")])
+    assert run_pipeline(settings, partition="2026-05-30").published
+    location = "select location_name from marts.fct_events where event_id = '9100001-1'"
+    assert query(settings.published_db, location.replace("marts.", "")) == [("Testovo Selo",)]
+
+    write_jsonl(
+        settings.landing_dir / "events-2026-05-31.jsonl",
+        [placed("9100002-1", "9100002", "TESTOVO SELO"), placed("9100003-1", "9100003", "TESTOVO SELO")],
+    )
+    run = run_pipeline(settings, partition="2026-05-31")
+    assert run.result.success and run.published
+    assert query(settings.published_db, location.replace("marts.", "")) == [("TESTOVO SELO",)]
+    assert _metric(settings, run.result.run_id, "dbt", "events_rebuilt") == "3"
