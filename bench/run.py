@@ -374,10 +374,9 @@ previous file; every row on a first or full build).
   rebuilt whole, and their size follows the vocabulary, not the number of events.
 - **dbt tests run over whole tables**: key uniqueness, not-null and relationships are aggregates
   that DuckDB runs at memory speed. Great Expectations validates only the batch.
-- **Publish** copies the previous published DuckDB file (a sequential file copy, about 1 s per
-  GB here) and patches the changed events into it; the event-grained Parquet exports are
-  rewritten only for the first-extraction days those events fall on (the others are hard links);
-  the small tables are rewritten whole.
+- **Parquet exports are rewritten whole on every publish** (one file per table is the
+  interface BI tools read; a partitioned layout would let a run rewrite only the days it
+  touched). The DuckDB file is patched, not copied.
 - **Landing hashes every file in the landing directory** to find new content (SHA-256, about
   1 GB/s here). It does not trust names, sizes or modification times.
 - **Start-up is a fixed cost per run:** Python, Dagster and dbt, including dbt's parse. It
