@@ -1,9 +1,10 @@
-"""What a run's checks are about: the records landed since the last successful publish.
+"""What a run's checks are about: what changed since the last successful publish.
 
-Whole-table invariants (key uniqueness, not-null, relationships) stay with dbt's tests, which are
-cheap aggregates in DuckDB. Row-level suites (Great Expectations) validate the batch: the mart
-rows of every event that received a record since the last publish. This keeps a run's check
-cost proportional to its new data, not to the warehouse's history.
+Row-level suites (Great Expectations) validate the batch: the mart rows of every event the dbt
+build rebuilt since the last publish (`intermediate.int_events_changed`: events that received
+records, former ids, renamed places; every event after a full refresh), and the rejects of the
+loads not yet published. This keeps a run's check cost proportional to its new data, not to the
+warehouse's history.
 """
 
 from __future__ import annotations
@@ -18,10 +19,7 @@ UNPUBLISHED_LOAD_IDS = """
     )
 """
 
-_AFFECTED_EVENTS = f"""
-    select distinct event_id from intermediate.int_event_records_ranked
-    where load_id in ({UNPUBLISHED_LOAD_IDS})
-"""
+_AFFECTED_EVENTS = "select event_id from intermediate.int_events_changed"
 
 # The batch of each validated mart. Table names are constants, never data. Dimensions are small
 # (one row per outlet or entity) and validated whole.
@@ -37,7 +35,10 @@ WHOLE_SQL: dict[str, str] = {table: f"select * from marts.{table}" for table in 
 
 
 def check_queries(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
-    """("batch" | "whole", table -> query). With nothing landed since the last publish (a re-run,
-    a seed or model change) there is no batch: everything is validated."""
-    [(affected,)] = con.execute(f"select count(*) from ({_AFFECTED_EVENTS})").fetchall()
-    return ("batch", BATCH_SQL) if affected else ("whole", WHOLE_SQL)
+    """("batch" | "whole", table -> query). With nothing changed since the last publish (a
+    re-run) there is no batch, and after a full refresh every event changed: everything is
+    validated."""
+    [(affected, events)] = con.execute(
+        f"select (select count(*) from ({_AFFECTED_EVENTS})), (select count(*) from marts.fct_events)"
+    ).fetchall()
+    return ("batch", BATCH_SQL) if 0 < affected < events else ("whole", WHOLE_SQL)

@@ -84,11 +84,22 @@ def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int
 
 
 def last_transform_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The transform fingerprint of the newest successful dbt build (None: no build yet)."""
+    """The transform fingerprint of the newest successful dbt build; None when there is none, or
+    when a full refresh was attempted after it and failed (it may have rebuilt some incremental
+    models and not others: only another full refresh makes them agree again)."""
     ensure_raw_schema(con)
     rows = con.execute(
-        "select metrics->>'transform_fingerprint' from raw.run_stages "
-        "where stage = 'dbt' and status = 'succeeded' order by finished_at desc limit 1"
+        """
+        select metrics->>'transform_fingerprint' from raw.run_stages as built
+        where stage = 'dbt' and status = 'succeeded'
+            and not exists (
+                select 1 from raw.run_stages as attempt
+                where attempt.stage = 'dbt' and attempt.status = 'failed'
+                    and attempt.metrics->>'full_refresh' = 'true'
+                    and attempt.finished_at > built.finished_at
+            )
+        order by finished_at desc limit 1
+        """
     ).fetchall()
     return rows[0][0] if rows else None
 
@@ -99,7 +110,7 @@ class LastPublish:
 
     version_id: str
     staging_batch: int | None
-    full_refresh_since: bool  # a dbt full refresh succeeded after it
+    full_refresh_since: bool  # a dbt full refresh ran after it (even one that failed half-way)
 
 
 def last_publish(con: duckdb.DuckDBPyConnection) -> LastPublish | None:
@@ -117,8 +128,7 @@ def last_publish(con: duckdb.DuckDBPyConnection) -> LastPublish | None:
             cast(metrics->>'staging_batch' as bigint),
             exists (
                 select 1 from raw.run_stages as dbt
-                where dbt.stage = 'dbt' and dbt.status = 'succeeded'
-                    and dbt.metrics->>'full_refresh' = 'true'
+                where dbt.stage = 'dbt' and dbt.metrics->>'full_refresh' = 'true'
                     and dbt.finished_at > publish.finished_at
             )
         from raw.run_stages as publish

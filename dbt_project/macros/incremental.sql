@@ -5,12 +5,14 @@
       * record-grained and name-grained models (int_event_records_ranked, the resolved names)
         keep their own high-water mark: the newest batch they have folded in (`rebuilt_batch`);
       * event-grained models replace every row of the events in `int_events_changed` (the
-        events whose records were re-ranked since the marts were last built successfully),
-        with the `replace_changed_events` strategy below.
-    The orchestrator passes `changed_since_batch` (docs/operations.md). Without it every event
-    counts as changed: a plain `dbt build` recomputes everything and is always right. -#}
+        events whose records were re-ranked since the last publish), with the
+        `replace_changed_events` strategy below.
+    The orchestrator passes `changed_since_batch`, the staging batch of the last publish
+    (docs/operations.md). Without it every event counts as changed: a plain `dbt build`
+    recomputes every event-grained row (records and names still fold in only new batches;
+    `--full-refresh` rebuilds everything). -#}
 
-{#- The staging batch of the last successful build of the marts (0 = none: everything changed). -#}
+{#- The staging batch of the last publish (0 = none: everything changed). -#}
 {% macro changed_since_batch() -%}
     {{ var('changed_since_batch', 0) | int }}
 {%- endmacro %}
@@ -28,9 +30,9 @@
 {#- `where` fragment of event-grained models: only the changed events (incremental runs). The
     calling model declares `-- depends_on: {{ ref('int_events_changed') }}` (dbt does not see a
     ref inside `is_incremental()` at parse time). -#}
-{% macro changed_events_only(column='event_id') -%}
+{% macro changed_events_only() -%}
     {%- if is_incremental() -%}
-    {{ column }} in (select event_id from {{ ref('int_events_changed') }})
+    event_id in (select event_id from {{ ref('int_events_changed') }})
     {%- else -%}
     true
     {%- endif -%}

@@ -3,12 +3,16 @@
     A run passes `changed_since_batch` (the staging batch of the last publish; see
     macros/incremental.sql). Then a generic test (unique, not_null, relationships, accepted
     values, ...) on
+      * a model with `rebuilt_batch` (records, names) checks the rows rebuilt since that
+        publish: a row is replaced by key (delete+insert) or never added twice (new spellings);
       * a table with `event_id` checks the rows of the events in int_events_changed: every
         event-grained model rewrote exactly those events, and left the others as the last
         published build tested them;
       * a staging table with `staging_batch` checks the batches since that publish: staging only
         appends, and its keys come from the file's content hash, so new rows cannot collide
         with old ones.
+    A test of the scoping column itself (not_null / unique on event_id) runs on the whole
+    table: scoped, a null could never be seen.
     Rows outside the scope were tested by an earlier build and have not changed since, so the
     scoped test still proves the property of the whole table. Other tables (dimensions, name
     resolutions, audit tables: sized by the vocabulary, not by the events) are tested whole, as
@@ -29,11 +33,14 @@
 {%- endmacro %}
 
 {% macro incremental_test_scope(relation) -%}
-    {%- if not execute or var('changed_since_batch', none) is none or flags.FULL_REFRESH -%}
+    {%- if not execute or var('changed_since_batch', none) is none -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- if 'event_id' in columns -%}
+    {%- set tested = (model.get('test_metadata') or {}).get('kwargs', {}).get('column_name') -%}
+    {%- if 'rebuilt_batch' in columns -%}
+        {%- do return('rebuilt_batch > ' ~ changed_since_batch()) -%}
+    {%- elif 'event_id' in columns and tested != 'event_id' -%}
         {%- set changed = graph.nodes.values()
             | selectattr('resource_type', 'equalto', 'model')
             | selectattr('name', 'equalto', 'int_events_changed') | first -%}

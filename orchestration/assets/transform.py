@@ -63,15 +63,21 @@ def build_args(
 ) -> tuple[list[str], str]:
     """The `dbt build` arguments for this run, and why (for the log).
 
-    - full refresh when asked (DBT_FULL_REFRESH) or when the transform changed since the last
-      successful build (`last_fingerprint`);
+    - full refresh when asked (DBT_FULL_REFRESH), when the transform changed since the last
+      successful build (`last_fingerprint`), or when there is no such build to trust (None: a
+      new warehouse, one built before fingerprints were kept, or a failed full refresh since);
     - otherwise incremental: the event-grained models rebuild the events changed since the
       staging batch of the last publish (var `changed_since_batch`), which the publish then
       patches in; with no publish on record, every event.
     """
     if full_refresh_requested:
         return ["build", "--full-refresh"], "full refresh: DBT_FULL_REFRESH is set"
-    if last_fingerprint is not None and last_fingerprint != fingerprint:
+    if last_fingerprint is None:
+        return ["build", "--full-refresh"], (
+            "full refresh: no successful build to continue from (new warehouse, or the last "
+            "full refresh failed)"
+        )
+    if last_fingerprint != fingerprint:
         return ["build", "--full-refresh"], (
             "full refresh: models, macros or seeds changed since the last successful build"
         )

@@ -39,5 +39,10 @@ def test_full_refresh_when_asked_or_when_the_transform_changed() -> None:
 
 
 def test_every_event_when_nothing_was_published_yet() -> None:
-    assert build_args(False, None, None, "abc")[0] == ["build"]
     assert build_args(False, None, "abc", "abc")[0] == ["build"]
+
+
+def test_full_refresh_without_a_successful_build_to_continue_from() -> None:
+    # a new warehouse, one built before fingerprints were kept, or a failed full refresh since
+    args, why = build_args(False, 7, None, "abc")
+    assert args == ["build", "--full-refresh"] and "no successful build" in why

@@ -1,5 +1,5 @@
 -- The events the event-grained models rebuild on this run (macros/incremental.sql): every event
--- whose records were re-ranked since the marts were last built successfully, the former ids of
+-- whose records were re-ranked since the last publish (var changed_since_batch), the former ids of
 -- re-identified records (those events lose rows or vanish), and the events whose place now
 -- has another canonical name. Rebuilt whole on every run; small on an incremental run.
 with
