@@ -140,16 +140,6 @@ def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tabl
     ).fetchall()
 
 
-def _has_event_id(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.columns where table_catalog = 'src' "
-            "and table_schema = ? and table_name = ? and column_name = 'event_id'",
-            [PUBLISHED_SCHEMA, table],
-        ).fetchall()[0][0]
-    )
-
-
 def _build_published_file(
     working_db: Path,
     target: Path,
@@ -166,22 +156,23 @@ def _build_published_file(
     replaced whole. Falls back to a whole copy when the marts' shape changed.
     Returns (row counts, mode, rows written).
     """
-    mode, written = "copied", 0
+    mode, written, changed = "copied", 0, ""
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
         tables = _tables(con, "src", PUBLISHED_SCHEMA)
         if not tables:
             raise RuntimeError(f"nothing to publish: {working_db} has no {PUBLISHED_SCHEMA} tables")
+        shapes = _mart_shapes(con, "src", PUBLISHED_SCHEMA, tables)
+        event_grained = {table for table, column, _ in shapes if column == "event_id"}
         if patch is not None:
-            con.execute(f"attach {_sql_string(str(patch[0]))} as prev (read_only)")
+            previous_db, changed_table = patch
+            con.execute(f"attach {_sql_string(str(previous_db))} as prev (read_only)")
             previous_tables = set(_tables(con, "prev", "main")) - {"audit_publish", *extra_tables}
-            same = previous_tables == set(tables) and _mart_shapes(
-                con, "src", PUBLISHED_SCHEMA, tables
-            ) == _mart_shapes(con, "prev", "main", tables)
+            same = previous_tables == set(tables) and shapes == _mart_shapes(con, "prev", "main", tables)
             con.execute("detach prev")
             if same:
-                shutil.copyfile(patch[0], target)
-                mode = "patched"
+                shutil.copyfile(previous_db, target)
+                mode, changed = "patched", f"(select event_id from src.{changed_table})"
         if mode == "patched":
             con.execute(f"attach {_sql_string(str(target))} as pub")
         else:
@@ -195,8 +186,7 @@ def _build_published_file(
             if mode == "copied":
                 con.execute(f"create table {published} as select * from {source}")
                 continue
-            if _has_event_id(con, table):
-                changed = f"(select event_id from src.{patch[1]})"  # type: ignore[index]
+            if table in event_grained:
                 con.execute(f"delete from {published} where event_id in {changed}")
                 con.execute(f"insert into {published} select * from {source} where event_id in {changed}")
             else:
