@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
     status = "new version" if published else "NOT published (previous version kept)"
     print(f"published:     {settings.published_db} [{after or 'none'}] — {status}")
-    print(f"parquet:       {settings.exports_dir}/<table>.parquet")
+    print(f"parquet:       {settings.exports_dir}/<table>.parquet, <fact table>/<day>.parquet")
     print(
         "try:           .venv/bin/duckdb -readonly "
         f"{settings.published_db} \"select verification_level, count(*) from fct_events group by 1\""

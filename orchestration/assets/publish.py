@@ -10,7 +10,12 @@ from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
-from orchestration.publishing.publisher import new_version_id, publish, read_published_version
+from orchestration.publishing.publisher import (
+    ExportDays,
+    new_version_id,
+    publish,
+    read_published_version,
+)
 from orchestration.run_audit import (
     AUDIT_RUNS_SQL,
     finish_stage,
@@ -78,6 +83,7 @@ def published_warehouse(
             version_id=version_id,
             extra_tables={"audit_runs": AUDIT_RUNS_SQL},
             changed_events=CHANGED_EVENTS if patchable else None,
+            export_days=ExportDays(),
         )
         status = "succeeded"
         rows = {

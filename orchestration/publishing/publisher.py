@@ -89,27 +89,117 @@ def _export_store(exports_dir: Path) -> Path:
     return exports_dir.with_name(f"{exports_dir.name}_versions")
 
 
-def _export_parquet(db_file: Path, exports_dir: Path, tag: str, keep: int = 5) -> None:
-    """Every table of a published file as `exports_dir/<table>.parquet`, as one set.
+@dataclass(frozen=True)
+class ExportDays:
+    """Split the Parquet export of every event-grained table (one with an `event_id` column) by
+    the day its event was first extracted, `<table>/<YYYY-MM-DD>.parquet`, so that a patched
+    publish rewrites only the days its changed events fall on and links the other days' files
+    from the previous set. The day comes from `events_table.day_column`."""
+
+    events_table: str = "fct_events"
+    day_column: str = "first_extracted_at"
+
+
+def _event_grained(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
+    """The tables of `catalog.schema` that have an `event_id` column (one catalog query)."""
+    return {
+        row[0]
+        for row in con.execute(
+            "select distinct table_name from information_schema.columns where table_catalog = ? "
+            "and table_schema = ? and column_name = 'event_id'",
+            [catalog, schema],
+        ).fetchall()
+    }
+
+
+def _event_days(con: duckdb.DuckDBPyConnection, catalog: str, days: ExportDays, changed: str) -> set[str]:
+    """The export days of the events listed by the query `changed`, in `catalog`'s events table."""
+    return {
+        row[0]
+        for row in con.execute(
+            f"select distinct strftime(cast({_quote(days.day_column)} as date), '%Y-%m-%d') "
+            f"from {catalog}.main.{_quote(days.events_table)} where event_id in {changed}"
+        ).fetchall()
+    }
+
+
+def _export_table_by_day(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    folder: Path,
+    days: ExportDays,
+    reuse: tuple[Path, set[str]] | None,
+) -> None:
+    """`table`'s rows as `folder/<day>.parquet` files, one per export day. With `reuse` =
+    (previous set's folder of this table, changed days), only the changed days are written and
+    every other day's file is hard-linked from the previous set (Parquet files are immutable)."""
+    folder.mkdir()
+    day = f"strftime(cast(events.{_quote(days.day_column)} as date), '%Y-%m-%d')"
+    query = (
+        f"select rows.*, {day} as export_day from pub.main.{_quote(table)} as rows "
+        f"inner join pub.main.{_quote(days.events_table)} as events using (event_id)"
+    )
+    if reuse is not None:
+        previous, changed = reuse
+        for part in previous.glob("*.parquet"):
+            if part.name[:10] not in changed:
+                os.link(part, folder / part.name)
+        if not changed:
+            return
+        query += f" where {day} in ({', '.join(_sql_string(d) for d in sorted(changed))})"
+    written = folder / ".partitions.tmp"
+    con.execute(
+        f"copy ({query}) to {_sql_string(str(written))} "
+        "(format parquet, compression zstd, partition_by (export_day))"
+    )
+    for directory in written.iterdir():  # export_day=YYYY-MM-DD/data_N.parquet
+        parts = sorted(directory.glob("*.parquet"))
+        export_day = directory.name.split("=", 1)[1]
+        for number, part in enumerate(parts):
+            name = f"{export_day}.parquet" if len(parts) == 1 else f"{export_day}.{number}.parquet"
+            os.rename(part, folder / name)
+    shutil.rmtree(written)
+
+
+def _export_parquet(
+    db_file: Path,
+    exports_dir: Path,
+    tag: str,
+    keep: int = 5,
+    days: ExportDays | None = None,
+    changed_days: set[str] | None = None,
+) -> None:
+    """Every table of a published file as Parquet in `exports_dir`, as one set:
+    `<table>.parquet`, or `<table>/<day>.parquet` for event-grained tables when `days` is given.
 
     `exports_dir` is a symbolic link to a complete directory of one version (with its
     `audit_publish.parquet`), swapped by one atomic rename: a reader that resolves the link once
-    reads one version's files, never a mix. The last `keep` sets are kept.
+    reads one version's files, never a mix. The last `keep` sets are kept. `changed_days` (a
+    patched publish) lets the day files of unchanged days be linked from the current set.
     """
     store = _export_store(exports_dir)
+    previous = exports_dir.resolve() if exports_dir.is_symlink() else None
     staging = store / f".{tag}.tmp"
     staging.mkdir(parents=True)
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(db_file))} as pub (read_only)")
-        for number, table in enumerate(_tables(con, "pub", "main")):
-            target = _sql_string(str(staging / f"{table}.parquet"))
-            con.execute(
-                f"copy (select * from pub.main.{_quote(table)}) to {target} "
-                "(format parquet, compression zstd)"
-            )
+        tables = _tables(con, "pub", "main")
+        by_day = _event_grained(con, "pub", "main") if days and days.events_table in tables else set()
+        for number, table in enumerate(tables):
+            if days is not None and table in by_day:
+                reuse = None
+                if previous is not None and changed_days is not None and (previous / table).is_dir():
+                    reuse = (previous / table, changed_days)
+                _export_table_by_day(con, table, staging / table, days, reuse)
+            else:
+                target = _sql_string(str(staging / f"{table}.parquet"))
+                con.execute(
+                    f"copy (select * from pub.main.{_quote(table)}) to {target} "
+                    "(format parquet, compression zstd)"
+                )
             if number == 2:
                 fault_point("publish_mid_exports")
-    for export in staging.iterdir():
+    for export in staging.rglob("*.parquet"):
         _fsync_file(export)
     complete = store / tag
     os.rename(staging, complete)
@@ -146,7 +236,8 @@ def _build_published_file(
     metadata: dict[str, object],
     extra_tables: Mapping[str, str],
     patch: tuple[Path, str] | None,
-) -> tuple[dict[str, int], str, int]:
+    days: ExportDays | None = None,
+) -> tuple[dict[str, int], str, int, set[str] | None]:
     """Write the new published file at `target`: the working database's `marts` tables, plus
     `extra_tables` (name → query over the working database's `raw` schema, written `{schema}`).
 
@@ -154,9 +245,10 @@ def _build_published_file(
     database), the previous file is copied and only the changed events of the event-grained
     tables (those with an `event_id` column) are replaced; the other tables are small and
     replaced whole. Falls back to a whole copy when the marts' shape changed.
-    Returns (row counts, mode, rows written).
+    Returns (row counts, mode, rows written, export days the changed events fall on before and
+    after the patch: None when copied).
     """
-    mode, written, changed = "copied", 0, ""
+    mode, written, changed, changed_days = "copied", 0, "", None
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
         tables = _tables(con, "src", PUBLISHED_SCHEMA)
@@ -180,6 +272,9 @@ def _build_published_file(
                 f"attach {_sql_string(str(target))} as pub "
                 f"(storage_version {_sql_string(STORAGE_VERSION)})"
             )
+        day_split = days if mode == "patched" and days and days.events_table in tables else None
+        if day_split is not None:
+            changed_days = _event_days(con, "pub", day_split, changed)
         for table in tables:
             source = f"src.{PUBLISHED_SCHEMA}.{_quote(table)}"
             published = f"pub.main.{_quote(table)}"
@@ -193,6 +288,8 @@ def _build_published_file(
                 con.execute(f"delete from {published}")
                 con.execute(f"insert into {published} select * from {source}")
             written += con.fetchall()[0][0]
+        if day_split is not None and changed_days is not None:
+            changed_days |= _event_days(con, "pub", day_split, changed)
         for table, query in extra_tables.items():
             con.execute(
                 f"create or replace table pub.main.{_quote(table)} as {query.format(schema='src.raw')}"
@@ -212,7 +309,7 @@ def _build_published_file(
         con.execute("detach pub")
     if mode == "copied":
         written = sum(row_counts.values())
-    return row_counts, mode, written
+    return row_counts, mode, written, changed_days
 
 
 def _versions_dir(published_db: Path) -> Path:
@@ -234,6 +331,7 @@ def publish(
     version_id: str | None = None,
     extra_tables: Mapping[str, str] | None = None,
     changed_events: str | None = None,
+    export_days: ExportDays | None = None,
 ) -> PublishResult:
     """Publish the working database's `marts` schema as a new complete version.
 
@@ -242,6 +340,9 @@ def publish(
     `changed_events` (a table of event ids in the working database) says the published file is
     the previous publish of these marts and only those events changed since: the new file is
     then the old one patched (see `_build_published_file`), not a copy of every row.
+    `export_days` splits the event-grained tables' Parquet by day (see `ExportDays`); a patched
+    publish then rewrites only the changed days' files, if the current set is the current
+    published version's.
     """
     version_id = version_id or new_version_id()
     published_at = datetime.now(UTC)
@@ -251,12 +352,14 @@ def publish(
     fault_point("publish_before_build")
     try:
         patch = (published_db, changed_events) if changed_events and published_db.exists() else None
-        row_counts, mode, written = _build_published_file(
+        previous_version = read_published_version(published_db)
+        row_counts, mode, written, changed_days = _build_published_file(
             working_db,
             staging_db,
             {"version_id": version_id, "published_at": published_at, "run_id": run_id},
             extra_tables or {},
             patch,
+            export_days,
         )
         _fsync_file(staging_db)
         fault_point("publish_after_build_before_link")
@@ -269,14 +372,16 @@ def publish(
     finally:
         staging_db.unlink(missing_ok=True)
     fault_point("publish_after_rename_before_exports")
-    _export_parquet(published_db, exports_dir, version_id, keep_versions)
+    if _exported_version(exports_dir) != previous_version:
+        changed_days = None  # the current set is not the patched file's: write every day
+    _export_parquet(published_db, exports_dir, version_id, keep_versions, export_days, changed_days)
     _prune_versions(published_db, keep_versions)
     return PublishResult(
         version_id, published_at, published_db, exports_dir, row_counts, mode, written
     )
 
 
-def rollback(published_db: Path, exports_dir: Path) -> str:
+def rollback(published_db: Path, exports_dir: Path, export_days: ExportDays | None = None) -> str:
     """Make the newest kept version older than the current one the published file; its id.
 
     One atomic rename, as in publish. Run it while no pipeline run is publishing.
@@ -294,8 +399,19 @@ def rollback(published_db: Path, exports_dir: Path) -> str:
     os.link(previous, staging)
     os.replace(staging, published_db)
     _fsync_dir(published_db.parent)
-    _export_parquet(published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}")
+    _export_parquet(
+        published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}", days=export_days
+    )
     return previous.stem
+
+
+def _exported_version(exports_dir: Path) -> str | None:
+    """The version id of the current Parquet set, or None."""
+    marker = exports_dir / "audit_publish.parquet"
+    if not marker.exists():
+        return None
+    with duckdb.connect() as con:
+        return con.execute("select version_id from read_parquet(?)", [str(marker)]).fetchall()[0][0]
 
 
 def read_published_version(published_db: Path) -> str | None:

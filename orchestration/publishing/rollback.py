@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from orchestration.publishing.publisher import read_published_version, rollback
+from orchestration.publishing.publisher import ExportDays, read_published_version, rollback
 from orchestration.settings import load_settings
 
 
@@ -16,7 +16,7 @@ def main() -> int:
     settings = load_settings()
     before = read_published_version(settings.published_db)
     try:
-        restored = rollback(settings.published_db, settings.exports_dir)
+        restored = rollback(settings.published_db, settings.exports_dir, ExportDays())
     except RuntimeError as error:
         print(f"rollback: {error}", file=sys.stderr)
         return 1

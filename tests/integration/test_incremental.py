@@ -47,15 +47,15 @@ def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
 
 
 def _parquet_rows(exports: Path) -> dict[str, list[tuple]]:
-    """Every exported table's rows, sorted, without the columns that differ between runs."""
+    """Every exported table's rows, sorted (the event-grained ones read from their day files)."""
+    tables = {p.stem: str(p) for p in exports.glob("*.parquet") if not p.stem.startswith("audit_")}
+    tables |= {p.name: str(p / "*.parquet") for p in exports.iterdir() if p.is_dir()}
     rows = {}
     with duckdb.connect() as con:
-        for path in sorted(exports.glob("*.parquet")):
-            if path.stem.startswith("audit_"):  # one row per version / run by design
-                continue
-            columns = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
+        for name, path in tables.items():
+            columns = [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
             kept = ", ".join(f'"{c}"' for c in columns if c not in VOLATILE_COLUMNS)
-            rows[path.stem] = con.execute(f"select {kept} from read_parquet(?) order by all", [str(path)]).fetchall()
+            rows[name] = con.execute(f"select {kept} from read_parquet('{path}') order by all").fetchall()
     return rows
 
 
@@ -112,8 +112,9 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> 
     run = run_pipeline(at_once)  # the default partition, the latest day: every file is due
     assert run.result.success and run.published
     assert marts_digest(at_once.published_db) == incremental
-    # the Parquet exports too (written from the patched file)
+    # the Parquet exports too: the daily ones were patched day file by day file
     assert _parquet_rows(daily.exports_dir) == _parquet_rows(at_once.exports_dir)
+    assert (daily.exports_dir / "fct_claims" / f"{DAYS[0]}.parquet").exists()
 
     refreshed = run_pipeline(daily, dbt_full_refresh=True)
     assert refreshed.result.success and refreshed.published
@@ -123,10 +124,10 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> 
     assert query(daily.working_db, "select max(staging_batch) from staging.stg_raw__event_records") == [(1,)]
 
 
-def test_a_place_renamed_by_new_data_renames_its_earlier_events(tmp_path) -> None:
+def test_a_place_renamed_by_new_data_keeps_its_events_and_renames_the_dim(tmp_path) -> None:
     """An uncurated place is named by its most frequent spelling. When later records make
-    another spelling the most frequent, the events placed there before (not touched by the new
-    records otherwise) take the new name too: int_events_changed includes them."""
+    another spelling the most frequent, the place's one dim row takes the new name; the events
+    placed there before keep the same place id and are not rebuilt (facts hold ids, not names)."""
     settings = settings_for(tmp_path)
 
     def placed(event: str, story: str, spelling: str) -> dict:
@@ -137,8 +138,13 @@ def test_a_place_renamed_by_new_data_renames_its_earlier_events(tmp_path) -> Non
 
     write_jsonl(settings.landing_dir / "events-2026-05-30.jsonl", [placed("9100001-1", "9100001", "Testovo Selo")])
     assert run_pipeline(settings, partition="2026-05-30").published
-    location = "select location_name from marts.fct_events where event_id = '9100001-1'"
-    assert query(settings.published_db, location.replace("marts.", "")) == [("Testovo Selo",)]
+    place = (
+        "select fct_events.location_entity_id, places.canonical_name from fct_events "
+        "join dim_entities as places on places.entity_id = fct_events.location_entity_id "
+        "where event_id = '9100001-1'"
+    )
+    [(place_id, name)] = query(settings.published_db, place)
+    assert name == "Testovo Selo"
 
     write_jsonl(
         settings.landing_dir / "events-2026-05-31.jsonl",
@@ -146,5 +152,9 @@ def test_a_place_renamed_by_new_data_renames_its_earlier_events(tmp_path) -> Non
     )
     run = run_pipeline(settings, partition="2026-05-31")
     assert run.result.success and run.published
-    assert query(settings.published_db, location.replace("marts.", "")) == [("TESTOVO SELO",)]
-    assert _metric(settings, run.result.run_id, "dbt", "events_rebuilt") == "3"
+    assert query(settings.published_db, place) == [(place_id, "TESTOVO SELO")]
+    assert query(
+        settings.published_db,
+        "select count(distinct location_entity_id), count(*) from fct_events",
+    ) == [(1, 3)]
+    assert _metric(settings, run.result.run_id, "dbt", "events_rebuilt") == "2"

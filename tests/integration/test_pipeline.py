@@ -89,9 +89,11 @@ def scores(db: Path) -> dict[str, float]:
 def test_real_page_event_published_with_consistent_metadata(published: Path) -> None:
     rows = query(
         published,
-        "select event_id, location_name, n_outlets, n_source_reports, stated_source_count, "
+        "select event_id, places.canonical_name, n_outlets, n_source_reports, stated_source_count, "
         "n_independent_sources, source_count_consistent, status_consistent, verification_level, "
-        "confidence_score, quality_flags from fct_events where source_story_id = '7367235'",
+        "confidence_score, quality_flags from fct_events "
+        "join dim_entities as places on places.entity_id = fct_events.location_entity_id "
+        "where source_story_id = '7367235'",
     )
     assert len(rows) == 1, "page and export line of one event must be one event"
     event_id, location, outlets, reports, stated, independent, count_ok, status_ok, level, score, flags = rows[0]

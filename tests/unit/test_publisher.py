@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.publisher import publish, read_published_version, rollback
+from orchestration.publishing.publisher import ExportDays, publish, read_published_version, rollback
 
 
 def working_db(path: Path, n_events: int) -> Path:
@@ -116,3 +116,53 @@ def test_publish_removes_what_a_killed_publish_left(tmp_path: Path) -> None:
     (tmp_path / ".exports.20260101T000000000000Z-dead.tmp" / "fct_events.parquet").write_bytes(b"x")
     publish(working, tmp_path / "published.duckdb", tmp_path / "exports")
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def events_db(path: Path, days: dict[int, str]) -> Path:
+    """A working database with event-grained marts: event id → first extraction day."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists marts")
+        con.execute("create schema if not exists intermediate")
+        rows = ", ".join(f"('e{e}', timestamp '{d} 10:00:00')" for e, d in days.items())
+        con.execute(f"create or replace table marts.fct_events as select * from (values {rows}) as t(event_id, first_extracted_at)")
+        con.execute("create or replace table marts.fct_claims as select event_id, 'claim' as claim_text from marts.fct_events")
+        con.execute("create or replace table marts.dim_outlets as select 'reuters' as outlet_id")
+    return path
+
+
+def changed(path: Path, events: list[int]) -> None:
+    with duckdb.connect(str(path)) as con:
+        values = ", ".join(f"('e{e}')" for e in events) or "(null)"
+        con.execute(f"create or replace table intermediate.changed as select * from (values {values}) as t(event_id) where event_id is not null")
+
+
+def test_patched_publish_rewrites_only_the_changed_days_parquet(tmp_path: Path) -> None:
+    working, published, exports = tmp_path / "warehouse.duckdb", tmp_path / "published.duckdb", tmp_path / "exports"
+    days = ExportDays()
+    events_db(working, {1: "2026-05-24", 2: "2026-05-25", 3: "2026-05-25"})
+    first = publish(working, published, exports, export_days=days)
+    assert first.mode == "copied"
+    assert sorted(p.name for p in (exports / "fct_claims").iterdir()) == ["2026-05-24.parquet", "2026-05-25.parquet"]
+    before = {p.name: p.stat().st_ino for p in (exports / "fct_claims").iterdir()}
+
+    # a new day, and event 3 re-extracted: its first day stays, so 05-24 is untouched
+    events_db(working, {1: "2026-05-24", 2: "2026-05-25", 3: "2026-05-25", 4: "2026-05-26"})
+    changed(working, [3, 4])
+    second = publish(working, published, exports, changed_events="intermediate.changed", export_days=days)
+    assert second.mode == "patched"
+    after = {p.name: p.stat().st_ino for p in (exports / "fct_claims").iterdir()}
+    assert sorted(after) == ["2026-05-24.parquet", "2026-05-25.parquet", "2026-05-26.parquet"]
+    assert after["2026-05-24.parquet"] == before["2026-05-24.parquet"]  # linked, not rewritten
+    assert after["2026-05-25.parquet"] != before["2026-05-25.parquet"]
+    with duckdb.connect() as con:
+        for table in ("fct_events", "fct_claims"):
+            read = con.execute(f"select event_id from read_parquet('{exports}/{table}/*.parquet') order by 1").fetchall()
+            assert read == [("e1",), ("e2",), ("e3",), ("e4",)]
+        # the day files keep the table's columns (no partition column added)
+        assert [r[0] for r in con.execute(f"describe select * from read_parquet('{exports}/fct_claims/*.parquet')").fetchall()] == ["event_id", "claim_text"]
+
+    # an event that disappears empties its day: the file goes
+    events_db(working, {1: "2026-05-24", 2: "2026-05-25", 3: "2026-05-25"})
+    changed(working, [4])
+    publish(working, published, exports, changed_events="intermediate.changed", export_days=days)
+    assert sorted(p.name for p in (exports / "fct_claims").iterdir()) == ["2026-05-24.parquet", "2026-05-25.parquet"]

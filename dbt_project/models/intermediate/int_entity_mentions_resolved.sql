@@ -5,11 +5,11 @@
 -- The entity id hashes the type and the canonical key: the same name resolves to the same id on
 -- every run. Names no seed knows take the most frequent spelling as their canonical name.
 -- An entity type outside the vocabulary is kept as 'unknown' (and the event flagged).
--- Event locations are resolved here too, so that fct_events carries the canonical place name.
+-- Event locations are resolved here too, so that the facts carry the place's entity id.
 -- Incremental (macros/incremental.sql): a run counts the mentions of the new staging batches,
 -- adds them to the counts of the entities they belong to and re-elects those entities'
--- canonical names; `canonical_name_batch` says when an entity's canonical name last changed
--- (int_events_changed then rebuilds the events placed there). Other entities stay as they are.
+-- canonical names. Other entities stay as they are. The facts hold entity ids, never canonical
+-- names, so a re-elected name changes dim rows only, not the events that name the entity.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -147,10 +147,6 @@ counted as (
     ) as spellings
     group by entity_id, mention_name, entity_type
 ),
-
-previous_names as (
-    select distinct entity_id, canonical_name, canonical_name_batch from previous
-),
 {% else %}
 counted as (
     select * from with_ids
@@ -187,22 +183,9 @@ final as (
             when named.base_key = {{ entity_base_key('named.canonical_name') }} then 'normalized'
             else 'transliteration'
         end as match_method,
-        {% if is_incremental() %}
-        case
-            when previous_names.canonical_name = named.canonical_name
-                then previous_names.canonical_name_batch
-            else batch.rebuilt_batch
-        end as canonical_name_batch,
-        {% else %}
-        batch.rebuilt_batch as canonical_name_batch,
-        {% endif %}
         batch.rebuilt_batch
     from named
     cross join batch
-    {% if is_incremental() %}
-    left join previous_names
-        on previous_names.entity_id = named.entity_id
-    {% endif %}
 )
 
 select * from final

@@ -21,7 +21,7 @@ flags as (
 ),
 
 locations as (
-    select mention_name, canonical_name
+    select mention_name, entity_id
     from {{ ref('int_entity_mentions_resolved') }}
     where entity_type = 'location'
 ),
@@ -48,7 +48,7 @@ final as (
         versions.source_story_id,
         versions.category,
         versions.headline,
-        coalesce(locations.canonical_name, versions.location_name_as_written) as location_name,
+        locations.entity_id as location_entity_id,
         versions.location_name_as_written,
         versions.region,
         versions.extracted_at,
