@@ -2,7 +2,7 @@
 
 Row-level suites (Great Expectations) validate the batch: the mart rows of every event the dbt
 build rebuilt since the last publish (`intermediate.int_events_changed`: events that received
-records, former ids, renamed places; every event after a full refresh), and the rejects of the
+records and former ids; every event after a full refresh), and the rejects of the
 loads not yet published. This keeps a run's check cost proportional to its new data, not to the
 warehouse's history.
 """
@@ -10,6 +10,8 @@ warehouse's history.
 from __future__ import annotations
 
 import duckdb
+
+from data_quality.suites import suite_columns
 
 # Loads not yet covered by a successful publish: this run's and those of runs that failed since.
 UNPUBLISHED_LOAD_IDS = """
@@ -21,17 +23,25 @@ UNPUBLISHED_LOAD_IDS = """
 
 _AFFECTED_EVENTS = "select event_id from intermediate.int_events_changed"
 
-# The batch of each validated mart. Table names are constants, never data. Dimensions are small
-# (one row per outlet or entity) and validated whole.
-BATCH_SQL: dict[str, str] = {
-    "fct_events": f"select * from marts.fct_events where event_id in ({_AFFECTED_EVENTS})",
-    "fct_event_versions": f"select * from marts.fct_event_versions where event_id in ({_AFFECTED_EVENTS})",
-    "fct_claims": f"select * from marts.fct_claims where event_id in ({_AFFECTED_EVENTS})",
-    "dim_entities": "select * from marts.dim_entities",
-    "dim_outlets": "select * from marts.dim_outlets",
-    "audit_quarantine": f"select * from marts.audit_quarantine where load_id in ({UNPUBLISHED_LOAD_IDS})",
+# Which rows of each validated mart are the batch. Table and column names are constants (the
+# suites'), never data. Dimensions are small (one row per outlet or entity) and validated whole.
+_BATCH_FILTER: dict[str, str] = {
+    "fct_events": f"event_id in ({_AFFECTED_EVENTS})",
+    "fct_event_versions": f"event_id in ({_AFFECTED_EVENTS})",
+    "fct_claims": f"event_id in ({_AFFECTED_EVENTS})",
+    "dim_entities": "true",
+    "dim_outlets": "true",
+    "audit_quarantine": f"load_id in ({UNPUBLISHED_LOAD_IDS})",
 }
-WHOLE_SQL: dict[str, str] = {table: f"select * from marts.{table}" for table in BATCH_SQL}
+
+
+def _select(table: str, where: str) -> str:
+    """Only the columns the table's suite reads (data_quality/suites.py)."""
+    return f"select {', '.join(suite_columns(table))} from marts.{table} where {where}"
+
+
+BATCH_SQL: dict[str, str] = {table: _select(table, where) for table, where in _BATCH_FILTER.items()}
+WHOLE_SQL: dict[str, str] = {table: _select(table, "true") for table in _BATCH_FILTER}
 
 
 def check_queries(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:

@@ -62,3 +62,16 @@ SUITES: dict[str, list[Expectation]] = {
         ("reason_code_not_null", "ExpectColumnValuesToNotBeNull", {"column": "reason_code"}, "ERROR"),
     ],
 }  # fmt: skip
+
+
+def suite_columns(table: str) -> list[str]:
+    """The columns `table`'s suite reads, in first-use order: only these are fetched for GX
+    (fetching whole rows, headlines and claim texts included, cost more than validating them)."""
+    columns: dict[str, None] = {}
+    for _, _, kwargs, _ in SUITES[table]:
+        for key in ("column", "column_A", "column_B"):
+            if key in kwargs:
+                columns[kwargs[key]] = None
+        for column in kwargs.get("column_list", []):
+            columns[column] = None
+    return list(columns)

@@ -22,9 +22,27 @@
     (select coalesce(max(staging_batch), 0) from {{ ref('stg_raw__event_records') }})
 {%- endmacro %}
 
+{#- The one value of `sql`, as a literal read when the model runs (dbt compiles each model just
+    before running it, after its parents): `default` while dbt only parses. A high-water mark
+    must be a constant, not a scalar subquery, for DuckDB to skip whole row groups of history by
+    their min/max instead of reading every row and filtering afterwards. -#}
+{% macro query_constant(sql, default=0) -%}
+    {%- if execute -%}
+        {%- set value = run_query(sql).columns[0].values()[0] -%}
+        {{- default if value is none else value -}}
+    {%- else -%}
+        {{- default -}}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The newest batch the calling incremental model has folded in (0 when it is empty). -#}
 {% macro own_high_water_mark() -%}
-    (select coalesce(max(rebuilt_batch), 0) from {{ this }})
+    {{ query_constant('select max(rebuilt_batch) from ' ~ this) }}
+{%- endmacro %}
+
+{#- The newest file content (raw load_sequence) stg_raw__event_records has staged. -#}
+{% macro staged_load_sequence() -%}
+    {{ query_constant('select max(load_sequence) from ' ~ this) }}
 {%- endmacro %}
 
 {#- `where` fragment of event-grained models: only the changed events (incremental runs). The

@@ -33,8 +33,16 @@
 {#- Import CTE body of the incremental child staging models (reports, mentions, listed sources):
     the landed documents of every staging batch the calling model has not processed yet. The
     documents are selected by file (a handful of content hashes), never by joining a record-sized
-    table: the JSON is read once, straight from raw. -#}
+    table: the JSON is read once, straight from raw, and only from the row groups of the new
+    files (a constant lower bound on load_sequence). -#}
 {% macro new_staged_records() -%}
+    {%- if is_incremental() -%}
+        {%- set own_batch = query_constant('select max(staging_batch) from ' ~ this) -%}
+        {%- set first_new_file = query_constant(
+            'select min(load_sequence) from ' ~ ref('stg_raw__event_records')
+            ~ ' where staging_batch > ' ~ own_batch
+        ) -%}
+    {%- endif %}
     select
         {{ record_key('documents.content_sha256', 'documents.line_number') }} as record_id,
         files.staging_batch,
@@ -44,10 +52,13 @@
         select distinct content_sha256, staging_batch
         from {{ ref('stg_raw__event_records') }}
         {%- if is_incremental() %}
-        where staging_batch > (select coalesce(max(staging_batch), 0) from {{ this }})
+        where staging_batch > {{ own_batch }}
         {%- endif %}
     ) as files
         on files.content_sha256 = documents.content_sha256
+    {%- if is_incremental() %}
+    where documents.load_sequence >= {{ first_new_file }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- One row per item of the JSON array at `path` in `relation`.`column`, with its 1-based

@@ -4,6 +4,7 @@
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 from collections import Counter
 from datetime import UTC, datetime
@@ -53,6 +54,26 @@ def transform_fingerprint(project_dir: Path) -> str:
     for path in _project_files(project_dir, ("models", "macros", "seeds")):
         digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+# dagster-dbt writes each invocation's artifacts (manifest, compiled SQL, run results, about
+# 10 MB) into a new `target/<step>-<run>-<hash>` folder: a year of daily runs would fill gigabytes.
+KEEP_RUN_TARGETS = 5
+
+
+def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]:
+    """Delete all but the `keep` newest invocation folders of `current`'s step (`current`, the
+    folder of the invocation that just ran, is always kept); returns the folders deleted."""
+    step = current.name.split("-", 1)[0]
+    runs = sorted(
+        (p for p in current.parent.glob(f"{step}-*") if p.is_dir() and p != current),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    stale = runs[max(keep - 1, 0):]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def build_args(
@@ -159,8 +180,10 @@ def warehouse_dbt_models(
     )
     context.log.info("dbt %s (%s)", " ".join(args), why)
     fault_point("dbt_before_build")
+    invocation = None
     try:
-        for count, event in enumerate(dbt.cli(args, context=context).stream(), start=1):
+        invocation = dbt.cli(args, context=context)
+        for count, event in enumerate(invocation.stream(), start=1):
             if isinstance(event, dg.AssetCheckResult):
                 tests[event.passed] += 1
             yield event
@@ -180,3 +203,7 @@ def warehouse_dbt_models(
                     **rows,
                 },
             )  # fmt: skip
+        if invocation is not None:
+            pruned = prune_run_targets(Path(invocation.target_path))
+            if pruned:
+                context.log.debug("removed %d old dbt target folders", len(pruned))

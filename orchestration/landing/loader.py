@@ -305,6 +305,14 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
     )
 
 
+def _next_load_sequence(con: duckdb.DuckDBPyConnection) -> int:
+    """The next file content's number (raw.file_loads.load_sequence), read inside its load
+    transaction: loads are serialised (one writer), so numbers follow commit order."""
+    return int(
+        con.execute("select coalesce(max(load_sequence), 0) + 1 from raw.file_loads").fetchall()[0][0]
+    )
+
+
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """All or nothing: commit at the end, roll back on any error (or a kill: DuckDB's WAL)."""
@@ -375,6 +383,7 @@ def load_file(
     reasons: Counter[str] = Counter()
     try:
         with open(landed.path, "rb", buffering=0) as raw_file, _transaction(con):
+            params["load_sequence"] = _next_load_sequence(con)
             reader = _HashingReader(raw_file)
             stream = io.BufferedReader(reader, buffer_size=1024 * 1024)
             candidates = (
@@ -431,8 +440,12 @@ def _insert_chunk(
     con.unregister("candidates")
     con.execute(
         """
-        insert into raw.event_records
-        select $load_id, $source_file, $sha, line_number, $fmt, j, extra_fields, $loaded_at
+        insert into raw.event_records (
+            load_id, source_file, content_sha256, line_number, source_format, record,
+            extra_fields, loaded_at, load_sequence
+        )
+        select $load_id, $source_file, $sha, line_number, $fmt, j, extra_fields, $loaded_at,
+            $load_sequence
         from checked_batch where reason_code is null order by line_number
         """,
         params,
@@ -466,8 +479,13 @@ def _insert_manifest_row(
 ) -> None:
     con.execute(
         """
-        insert into raw.file_loads values
-        ($sha, $load_id, $source_file, $fmt, $size, $lines, $loaded, $quarantined, $loaded_at)
+        insert into raw.file_loads (
+            content_sha256, load_id, source_file, file_format, size_bytes, lines_read,
+            rows_loaded, rows_quarantined, loaded_at, load_sequence
+        ) values (
+            $sha, $load_id, $source_file, $fmt, $size, $lines, $loaded, $quarantined, $loaded_at,
+            $load_sequence
+        )
         """,
         params
         | {
@@ -498,9 +516,11 @@ def quarantine_whole_file(
             [load_id, landed.relative_path, digest, detail, _preview(head), loaded_at],
         )
         con.execute(
-            "insert into raw.file_loads values (?, ?, ?, ?, ?, 1, 0, 1, ?)",
+            "insert into raw.file_loads (content_sha256, load_id, source_file, file_format, "
+            "size_bytes, lines_read, rows_loaded, rows_quarantined, loaded_at, load_sequence) "
+            "values (?, ?, ?, ?, ?, 1, 0, 1, ?, ?)",
             [digest, load_id, landed.relative_path, landed.file_format,
-             landed.path.stat().st_size, loaded_at],
+             landed.path.stat().st_size, loaded_at, _next_load_sequence(con)],
         )  # fmt: skip
     return FileLoadResult(
         landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1}

@@ -8,6 +8,8 @@ RAW_DDL = """
 create schema if not exists raw;
 
 -- One row per delivered file content: the manifest that makes loading exactly-once.
+-- `load_sequence` (here and on its records) numbers file contents 1, 2, … in commit order:
+-- staging selects what is new with it, and DuckDB skips older row groups by their min/max.
 create table if not exists raw.file_loads (
     content_sha256   varchar primary key,
     load_id          varchar not null,
@@ -17,7 +19,8 @@ create table if not exists raw.file_loads (
     lines_read       bigint not null,
     rows_loaded      bigint not null,
     rows_quarantined bigint not null,
-    loaded_at        timestamptz not null
+    loaded_at        timestamptz not null,
+    load_sequence    bigint
 );
 
 -- Every record that passed structural validation, kept whole (unknown fields included).
@@ -29,7 +32,8 @@ create table if not exists raw.event_records (
     source_format  varchar not null,
     record         json not null,
     extra_fields   json,
-    loaded_at      timestamptz not null
+    loaded_at      timestamptz not null,
+    load_sequence  bigint
 );
 
 -- Records that could not be loaded, with the reason. Nothing is dropped silently.
@@ -53,6 +57,11 @@ create table if not exists raw.run_stages (
     finished_at timestamptz not null,
     metrics     json
 );
+
+-- Warehouses created before `load_sequence` existed get it (null on their older rows, which a
+-- full refresh stages: orchestration/assets/transform.py refreshes on any model change).
+alter table raw.file_loads add column if not exists load_sequence bigint;
+alter table raw.event_records add column if not exists load_sequence bigint;
 """
 
 

@@ -21,11 +21,16 @@ def con() -> duckdb.DuckDBPyConnection:
 def add_file(con, sha: str, load_id: str, read: int, loaded: int, quarantined: int) -> None:
     now = datetime(2026, 6, 1, tzinfo=UTC)
     con.execute(
-        "insert into raw.file_loads values (?, ?, ?, 'export', 1, ?, ?, ?, ?)",
+        "insert into raw.file_loads (content_sha256, load_id, source_file, file_format, size_bytes, "
+        "lines_read, rows_loaded, rows_quarantined, loaded_at) values (?, ?, ?, 'export', 1, ?, ?, ?, ?)",
         [sha, load_id, f"{sha}.jsonl", read, loaded, quarantined, now],
     )
     for line in range(loaded):
-        con.execute("insert into raw.event_records values (?, ?, ?, ?, 'export', '{}', null, ?)", [load_id, f"{sha}.jsonl", sha, line, now])
+        con.execute(
+            "insert into raw.event_records (load_id, source_file, content_sha256, line_number, "
+            "source_format, record, extra_fields, loaded_at) values (?, ?, ?, ?, 'export', '{}', null, ?)",
+            [load_id, f"{sha}.jsonl", sha, line, now],
+        )
     for line in range(quarantined):
         con.execute("insert into raw.quarantine values (?, ?, ?, ?, 'malformed_json', null, 'x', ?)", [load_id, f"{sha}.jsonl", sha, line, now])
 

@@ -96,6 +96,21 @@ def test_corrected_file_under_same_name_loads_again(tmp_path, con) -> None:
     assert con.execute("select count(*) from raw.file_loads where source_file = 'a.jsonl'").fetchall() == [(2,)]
 
 
+def test_file_contents_are_numbered_in_load_order(tmp_path, con) -> None:
+    """load_sequence is what staging selects new rows by: one number per file content, in the
+    order of loading, on the manifest row and on every record of the file (rejected files too)."""
+    write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")]), make_event("a2", [("AP", "likely")])])
+    load(con, tmp_path)
+    write_jsonl(tmp_path / "b.jsonl", [make_event("b1", [("Reuters", "certain")])])
+    load(con, tmp_path, load_id="load-2")
+    assert con.execute(
+        "select source_file, load_sequence from raw.file_loads order by load_sequence"
+    ).fetchall() == [("a.jsonl", 1), ("b.jsonl", 2)]
+    assert con.execute(
+        "select source_file, load_sequence, count(*) from raw.event_records group by all order by all"
+    ).fetchall() == [("a.jsonl", 1, 2), ("b.jsonl", 2, 1)]
+
+
 def test_page_becomes_one_record_in_export_shape(tmp_path, con) -> None:
     (tmp_path / "page.txt").write_bytes((SAMPLES / "event-page-7367235.txt").read_bytes())
     (tmp_path / "broken.txt").write_text("nothing here that looks like a page\n")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from orchestration.assets.transform import build_args, transform_fingerprint
+from orchestration.assets.transform import build_args, prune_run_targets, transform_fingerprint
 
 
 def _project(root: Path) -> Path:
@@ -46,3 +47,22 @@ def test_full_refresh_without_a_successful_build_to_continue_from() -> None:
     # a new warehouse, one built before fingerprints were kept, or a failed full refresh since
     args, why = build_args(False, 7, None, "abc")
     assert args == ["build", "--full-refresh"] and "no successful build" in why
+
+
+def test_old_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
+    """Each dbt invocation leaves a target folder; only the newest few of the step stay."""
+    folders = []
+    for number in range(8):
+        folder = tmp_path / f"warehouse_dbt_models-run{number}-abc"
+        (folder / "compiled").mkdir(parents=True)
+        os.utime(folder, ns=(number * 10**9, number * 10**9))
+        folders.append(folder)
+    (tmp_path / "compiled").mkdir()  # dbt's own folder: never touched
+    (tmp_path / "other_step-run0-abc").mkdir()  # another step's: never touched
+    current = folders[2]  # the invocation that just ran, whatever its mtime
+    deleted = prune_run_targets(current, keep=3)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == sorted(
+        ["compiled", "other_step-run0-abc", current.name, folders[7].name, folders[6].name]
+    )
+    assert len(deleted) == 5

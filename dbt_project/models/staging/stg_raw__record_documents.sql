@@ -13,6 +13,7 @@ final as (
     select
         content_sha256,
         line_number,
+        load_sequence,
         record
     from records
 )
