@@ -56,6 +56,22 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- `where` fragment for the child staging tables (reports, mentions, listed sources) as read by
+    event-grained models: on an incremental run, only the staging batches that the changed
+    events' records came from (mostly the newest). A constant read when the model runs, so DuckDB
+    skips the row groups of older batches; the join on record_id still picks the exact rows. The
+    calling model declares `-- depends_on: {{ ref('int_event_records_ranked') }}`. -#}
+{% macro changed_records_batches_only() -%}
+    {%- if is_incremental() -%}
+    staging_batch >= {{ query_constant(
+        'select min(staging_batch) from ' ~ ref('int_event_records_ranked')
+        ~ ' where event_id in (select event_id from ' ~ ref('int_events_changed') ~ ')'
+    ) }}
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Incremental strategy of event-grained models: delete every row of the changed events, then
     insert the rows just computed for them. Unlike delete+insert on a unique key, this also
     removes events that no longer exist (a page whose export twin arrived takes the export's

@@ -733,8 +733,14 @@ class DayFile:
 
 
 def iter_days(events: int, days: int, start: date, seed: int,
-              defect_rate: float = DEFAULT_DEFECT_RATE) -> Iterator[DayFile]:
+              defect_rate: float = DEFAULT_DEFECT_RATE,
+              story_ids: tuple[int, int] = STORY_ID_RANGE) -> Iterator[DayFile]:
     """Generate ``events`` events extracted over ``days`` days from ``start``, one day at a time.
+
+    Story ids are drawn from ``story_ids`` (half-open), increasing with time. Exports meant to
+    follow each other (a history, then its next day) take disjoint ranges, later ones higher,
+    as the platform's own ids do: the same range twice makes the later export re-deliver
+    random old stories.
 
     Memory holds one day of records plus the re-extractions still due (at most three days
     ahead) and a few integers per story, so 1M+ events stream to disk in bounded memory.
@@ -757,10 +763,10 @@ def iter_days(events: int, days: int, start: date, seed: int,
         sizes.append(min(_weighted(rng_layout, EVENTS_PER_STORY), events - total))
         total += sizes[-1]
     n_stories = len(sizes)
-    if n_stories > STORY_ID_RANGE[1] - STORY_ID_RANGE[0]:
-        raise ValueError("too many events for 7-digit story ids")
+    if n_stories > story_ids[1] - story_ids[0]:
+        raise ValueError(f"too many stories ({n_stories}) for story ids in {story_ids}")
     slots = sorted((i * days // n_stories, rng_layout.randrange(MS_PER_DAY - 60_000)) for i in range(n_stories))
-    story_ids = [str(n) for n in sorted(rng_layout.sample(range(*STORY_ID_RANGE), n_stories))]
+    drawn_ids = [str(n) for n in sorted(rng_layout.sample(range(*story_ids), n_stories))]
 
     theatres = C.THEATRE_WEIGHTS
     places_by_theatre = {th: [p for p in C.PLACES if p.theatre == th] for th in theatres}
@@ -771,7 +777,7 @@ def iter_days(events: int, days: int, start: date, seed: int,
     for day in range(days):
         built: list[_Event] = []
         while story < n_stories and slots[story][0] == day:
-            base_ms, size, sid = slots[story][1], sizes[story], story_ids[story]
+            base_ms, size, sid = slots[story][1], sizes[story], drawn_ids[story]
             story += 1
             theatre = _weighted(rng_events, theatres)
             cands = places_by_theatre[theatre]
@@ -861,13 +867,14 @@ def write_files(files: dict[str, list[str]], out_dir: str | Path) -> list[tuple[
 
 def write(out_dir: str | Path, events: int, days: int, start: date, seed: int,
           defect_rate: float = DEFAULT_DEFECT_RATE,
-          on_file: Callable[[Path, int], None] | None = None) -> WrittenExport:
+          on_file: Callable[[Path, int], None] | None = None,
+          story_ids: tuple[int, int] = STORY_ID_RANGE) -> WrittenExport:
     """Generate the export into ``out_dir`` one day file at a time, in bounded memory (defects
     are returned, never written next to the data); ``on_file(path, lines)`` after each file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = WrittenExport()
-    for day in iter_days(events, days, start, seed, defect_rate):
+    for day in iter_days(events, days, start, seed, defect_rate, story_ids):
         path = out / day.name
         path.write_bytes("".join(line + "\n" for line in day.lines).encode("utf-8"))
         written.files.append((path, len(day.lines)))

@@ -4,6 +4,7 @@
 -- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_events_changed') }}
+-- depends_on: {{ ref('int_event_records_ranked') }}
 with
 
 versions as (
@@ -14,6 +15,7 @@ versions as (
 
 reports as (
     select * from {{ ref('stg_raw__source_reports') }}
+    where {{ changed_records_batches_only() }}
 ),
 
 outlets as (

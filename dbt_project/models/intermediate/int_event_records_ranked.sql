@@ -30,7 +30,7 @@
 
 with
 
-staged as (
+staged as {{ inlined() }} (
     select * from {{ ref('stg_raw__event_records') }}
 ),
 
@@ -47,7 +47,7 @@ batch as (
 ),
 
 {% if is_incremental() %}
-previous as (
+previous as {{ inlined() }} (
     select * from {{ this }}
 ),
 

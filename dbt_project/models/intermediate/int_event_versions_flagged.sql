@@ -5,6 +5,7 @@
 -- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_events_changed') }}
+-- depends_on: {{ ref('int_event_records_ranked') }}
 with
 
 versions as (
@@ -31,10 +32,12 @@ claims as (
 
 reports as (
     select record_id, outlet_as_written, claim_text from {{ ref('stg_raw__source_reports') }}
+    where {{ changed_records_batches_only() }}
 ),
 
 mentions as (
     select record_id, mention_name, entity_type_as_written from {{ ref('stg_raw__entity_mentions') }}
+    where {{ changed_records_batches_only() }}
 ),
 
 entity_types as (
@@ -43,6 +46,7 @@ entity_types as (
 
 listed as (
     select record_id, outlet_as_written from {{ ref('stg_raw__listed_sources') }}
+    where {{ changed_records_batches_only() }}
 ),
 
 outlets as (

@@ -2,6 +2,7 @@
 -- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_events_changed') }}
+-- depends_on: {{ ref('int_event_records_ranked') }}
 with
 
 versions as (
@@ -12,7 +13,7 @@ versions as (
 
 mentions as (
     select * from {{ ref('stg_raw__entity_mentions') }}
-    where mention_name is not null
+    where {{ changed_records_batches_only() }} and mention_name is not null
 ),
 
 entity_types as (
