@@ -204,15 +204,22 @@ def page_candidate(data: bytes, size_bytes: int | None = None) -> Candidate:
 # which costs memory per vector and made small memory limits fail. Index 1 is the document.
 _PATHS = ("$", *(path for path, _ in REQUIRED_FIELDS), "$.source_reports[0]")
 _INDEX = {path: number for number, path in enumerate(_PATHS, start=1)}
+# The texts validation reads: only fields that may be strings (a blank one is missing).
+# Extracting the arrays' or the document's text too would re-serialise most of every record.
+_STRING_PATHS = tuple(path for path, types in REQUIRED_FIELDS if "VARCHAR" in types)
+_STRING_INDEX = {path: number for number, path in enumerate(_STRING_PATHS, start=1)}
 
 
 def _first_field_where(condition: str) -> str:
     """SQL: the first required field (in contract order) for which `condition` holds; in
-    `condition`, {t} is the field's JSON type, {s} its string value, {types} the allowed types."""
+    `condition`, {t} is the field's JSON type, {s} its string value (NULL for fields that are
+    never strings), {types} the allowed types."""
     whens = " ".join(
         "when "
         + condition.format(
-            t=f"t[{_INDEX[path]}]", s=f"s[{_INDEX[path]}]", types=", ".join(repr(t) for t in types)
+            t=f"t[{_INDEX[path]}]",
+            s=f"s[{_STRING_INDEX[path]}]" if path in _STRING_INDEX else "NULL",
+            types=", ".join(repr(t) for t in types),
         )
         + f" then '{path.removeprefix('$.')}'"
         for path, types in REQUIRED_FIELDS
@@ -227,8 +234,9 @@ def _validation_sql() -> str:
     )
     mistyped = _first_field_where("{t} not in ({types}, 'NULL')")
     paths = ", ".join(f"'{path}'" for path in _PATHS)
-    extracted_at = f"s[{_INDEX['$.extraction.extracted_at']}]"
-    story_id = f"s[{_INDEX['$.extraction.source_story_id']}]"
+    string_paths = ", ".join(f"'{path}'" for path in _STRING_PATHS)
+    extracted_at = f"s[{_STRING_INDEX['$.extraction.extracted_at']}]"
+    story_id = f"s[{_STRING_INDEX['$.extraction.source_story_id']}]"
     known = ", ".join(f"'{name}'" for name in KNOWN_TOP_LEVEL_FIELDS)
     return f"""
     with parsed as (
@@ -237,7 +245,7 @@ def _validation_sql() -> str:
         from candidates
     ),
     extracted as (
-        select *, json_type(j, [{paths}]) as t, json_extract_string(j, [{paths}]) as s
+        select *, json_type(j, [{paths}]) as t, json_extract_string(j, [{string_paths}]) as s
         from parsed
     ),
     fields as (
@@ -265,7 +273,11 @@ def _validation_sql() -> str:
             end as reason_code
         from fields
     )
-    select line_number, text, j, reason_code,
+    select line_number,
+        -- each row keeps only what its insert reads: the text of a reject, the JSON of a record
+        case when reason_code is not null then text end as text,
+        case when reason_code is null then j end as j,
+        reason_code,
         case
             when reason_code is null then null
             when pre_reason is not null then pre_detail
