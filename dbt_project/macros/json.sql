@@ -1,18 +1,25 @@
 {#- JSON access for staging, the only layer that reads the raw JSON records. -#}
-{% macro json_text(column, path) -%}
-    nullif(trim(json_extract_string({{ column }}, '{{ path }}')), '')
+
+{#- The shape staging reads a record in (contract §1), for one `from_json` parse per record: every
+    field as text (a number or object comes back as its JSON text, an item that is not an
+    object as an item whose fields are null, exactly as path extraction would), the three
+    arrays as typed lists that the child staging models unnest without parsing again. Fields
+    outside the shape stay in raw (and in extra_fields). -#}
+{% macro record_shape() -%}
+    {"event_id": "VARCHAR", "category": "VARCHAR", "headline": "VARCHAR",
+     "location": {"name": "VARCHAR", "region": "VARCHAR"},
+     "verification": {"status": "VARCHAR", "summary": "VARCHAR", "source_count": "VARCHAR",
+                      "assessment": "VARCHAR"},
+     "sources": ["VARCHAR"],
+     "entities": [{"name": "VARCHAR", "type": "VARCHAR"}],
+     "source_reports": [{"outlet": "VARCHAR", "tone": "VARCHAR", "claim": "VARCHAR"}],
+     "extraction": {"extracted_at": "VARCHAR", "source_story_id": "VARCHAR",
+                    "extractor_version": "VARCHAR"}}
 {%- endmacro %}
 
-{#- Several fields of one JSON document in one parse: a list of their texts, in `paths` order.
-    A call per field would re-parse the document each time (costly in time, and in memory:
-    DuckDB holds a vector of parsed documents per call). Read items with `json_list_text`. -#}
-{% macro json_texts(column, paths) -%}
-    json_extract_string({{ column }}, [{% for path in paths %}'{{ path }}'{{ ", " if not loop.last }}{% endfor %}])
-{%- endmacro %}
-
-{#- The text at `path` from a `json_texts` list (same `paths`), trimmed, empty as null. -#}
-{% macro json_list_text(list_column, paths, path) -%}
-    nullif(trim({{ list_column }}[{{ paths.index(path) + 1 }}]), '')
+{#- A text field: trimmed, empty as null. -#}
+{% macro clean_text(expr) -%}
+    nullif(trim({{ expr }}), '')
 {%- endmacro %}
 
 {#- ISO-8601 UTC text (validated at landing) → timestamp without time zone, in UTC. -#}
@@ -30,49 +37,19 @@
     {{ dbt.hash(sha_column ~ " || ':' || cast(" ~ line_column ~ " as varchar)") }}
 {%- endmacro %}
 
-{#- Import CTE body of the incremental child staging models (reports, mentions, listed sources):
-    the landed documents of every staging batch the calling model has not processed yet. The
-    documents are selected by file (a handful of content hashes), never by joining a record-sized
-    table: the JSON is read once, straight from raw, and only from the row groups of the new
-    files (a constant lower bound on load_sequence). -#}
-{% macro new_staged_records() -%}
-    {%- if is_incremental() -%}
-        {%- set own_batch = query_constant('select max(staging_batch) from ' ~ this) -%}
-        {%- set first_new_file = query_constant(
-            'select min(load_sequence) from ' ~ ref('stg_raw__event_records')
-            ~ ' where staging_batch > ' ~ own_batch
-        ) -%}
-    {%- endif %}
-    select
-        {{ record_key('documents.content_sha256', 'documents.line_number') }} as record_id,
-        files.staging_batch,
-        documents.record
-    from {{ ref('stg_raw__record_documents') }} as documents
-    inner join (
-        select distinct content_sha256, staging_batch
-        from {{ ref('stg_raw__event_records') }}
-        {%- if is_incremental() %}
-        where staging_batch > {{ own_batch }}
-        {%- endif %}
-    ) as files
-        on files.content_sha256 = documents.content_sha256
-    {%- if is_incremental() %}
-    where documents.load_sequence >= {{ first_new_file }}
-    {%- endif %}
-{%- endmacro %}
-
-{#- One row per item of the JSON array at `path` in `relation`.`column`, with its 1-based
-    position: the shape every child staging model (reports, entities, listed sources) needs.
-    The array is extracted once per record; the two unnests in one select list are zipped
+{#- One row per item of the list column `list_column` of the new staging batches' records (those
+    the calling child model has not processed yet: a constant bound, so DuckDB skips the row
+    groups of older batches), with its 1-based position: the shape every child staging model
+    (reports, entities, listed sources) needs. The two unnests in one select list are zipped
     (item i with position i). -#}
-{% macro json_array_items(relation, key_column, json_column, path, index_name, item_name) -%}
+{% macro new_list_items(list_column, index_name, item_name) -%}
     select
-        {{ key_column }},
+        record_id,
         staging_batch,
-        cast(unnest(generate_series(1, len(items))) as bigint) as {{ index_name }},
-        unnest(items) as {{ item_name }}
-    from (
-        select {{ key_column }}, staging_batch, json_extract({{ json_column }}, '{{ path }}[*]') as items
-        from {{ relation }}
-    ) as arrays
+        cast(unnest(generate_series(1, len({{ list_column }}))) as bigint) as {{ index_name }},
+        unnest({{ list_column }}) as {{ item_name }}
+    from {{ ref('stg_raw__event_records') }}
+    {%- if is_incremental() %}
+    where staging_batch > {{ query_constant('select max(staging_batch) from ' ~ this) }}
+    {%- endif %}
 {%- endmacro %}

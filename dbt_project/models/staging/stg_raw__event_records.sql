@@ -1,12 +1,11 @@
--- One row per landed record with typed, trimmed top-level fields and a content fingerprint. The
--- JSON document itself stays in raw (stg_raw__record_documents reads it there): copying it here
--- would write the largest column of the warehouse twice.
+-- One row per landed record with typed, trimmed top-level fields, its three arrays as typed lists
+-- (unnested by the child staging models: the record is parsed once, here) and a content
+-- fingerprint. The JSON document itself stays in raw (stg_raw__record_documents reads it there).
 -- Incremental: each run parses only the files landed since the last build (raw is append-only;
 -- its load_sequence numbers file contents in load order, and a constant bound on it lets DuckDB
 -- skip the row groups of older files), so the cost of this JSON-heavy model follows the new
--- data. It is
--- a pure function of the record: vocabularies (seeds) are applied downstream, where a seed
--- change takes effect without a full refresh.
+-- data. It is a pure function of the record: vocabularies (seeds) are applied downstream, where
+-- a seed change takes effect without a full refresh.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
@@ -17,13 +16,6 @@ records as (
     where load_sequence > {{ staged_load_sequence() }}
     {% endif %}
 ),
-
-{%- set paths = [
-    '$.event_id', '$.category', '$.headline', '$.location.name', '$.location.region',
-    '$.verification.status', '$.verification.summary', '$.verification.source_count',
-    '$.verification.assessment', '$.extraction.extracted_at', '$.extraction.source_story_id',
-    '$.extraction.extractor_version', '$.sources', '$.entities', '$.source_reports',
-] %}
 
 -- Each build's new rows get the next batch number: the child models pick up exactly the batches
 -- they have not seen (a counter, not a clock).
@@ -36,12 +28,12 @@ batch as (
         {% endif %} as staging_batch
 ),
 
--- Each record is parsed once for all its top-level fields (see the json_texts macro).
-extracted as (
+-- Each record is parsed once (macros/json.sql: record_shape), arrays included.
+parsed as (
     select
         records.*,
         batch.staging_batch,
-        {{ json_texts('record', paths) }} as texts
+        from_json(record, '{{ record_shape() }}') as doc
     from records
     cross join batch
 ),
@@ -58,34 +50,39 @@ typed as (
         source_format,
         {{ to_utc('loaded_at') }} as loaded_at,
         extra_fields,
-        {{ json_list_text('texts', paths, '$.event_id') }} as delivered_event_id,
-        regexp_replace({{ json_list_text('texts', paths, '$.category') }}, '\s+', ' ', 'g') as category_as_written,
-        regexp_replace({{ json_list_text('texts', paths, '$.headline') }}, '\s+', ' ', 'g') as headline,
-        {{ json_list_text('texts', paths, '$.location.name') }} as location_name_as_written,
-        {{ json_list_text('texts', paths, '$.location.region') }} as region,
-        regexp_replace({{ json_list_text('texts', paths, '$.verification.status') }}, '\s+', ' ', 'g') as stated_status_as_written,
-        {{ json_list_text('texts', paths, '$.verification.summary') }} as verification_summary,
-        try_cast({{ json_list_text('texts', paths, '$.verification.source_count') }} as bigint) as stated_source_count,
-        {{ json_list_text('texts', paths, '$.verification.assessment') }} as verification_assessment,
-        {{ utc_timestamp(json_list_text('texts', paths, '$.extraction.extracted_at')) }} as extracted_at,
-        {{ json_list_text('texts', paths, '$.extraction.source_story_id') }} as source_story_id,
-        {{ json_list_text('texts', paths, '$.extraction.extractor_version') }} as extractor_version,
+        {{ clean_text('doc.event_id') }} as delivered_event_id,
+        regexp_replace({{ clean_text('doc.category') }}, '\s+', ' ', 'g') as category_as_written,
+        regexp_replace({{ clean_text('doc.headline') }}, '\s+', ' ', 'g') as headline,
+        {{ clean_text('doc.location.name') }} as location_name_as_written,
+        {{ clean_text('doc.location.region') }} as region,
+        regexp_replace({{ clean_text('doc.verification.status') }}, '\s+', ' ', 'g') as stated_status_as_written,
+        {{ clean_text('doc.verification.summary') }} as verification_summary,
+        try_cast({{ clean_text('doc.verification.source_count') }} as bigint) as stated_source_count,
+        {{ clean_text('doc.verification.assessment') }} as verification_assessment,
+        {{ utc_timestamp(clean_text('doc.extraction.extracted_at')) }} as extracted_at,
+        {{ clean_text('doc.extraction.source_story_id') }} as source_story_id,
+        {{ clean_text('doc.extraction.extractor_version') }} as extractor_version,
+        -- The arrays, typed, for the child staging models (reports, mentions, listed sources).
+        doc.sources as listed_sources,
+        doc.entities as entities,
+        doc.source_reports as source_reports,
         -- What a record says, independent of how it was delivered: a page and its export twin,
         -- or a re-delivered line, share it; two different contents for one extraction do not.
-        -- (Arrays come back as minified JSON text, so formatting does not change the key.)
+        -- The arrays enter as the JSON of their modelled fields (to_json quotes every string,
+        -- so items cannot run into each other; formatting and unmodelled keys do not count).
         {{ dbt.hash(
             "concat_ws('|', "
-            ~ json_list_text('texts', paths, '$.category') ~ ", "
-            ~ json_list_text('texts', paths, '$.headline') ~ ", "
-            ~ json_list_text('texts', paths, '$.location.name') ~ ", "
-            ~ "coalesce(" ~ json_list_text('texts', paths, '$.location.region') ~ ", ''), "
-            ~ json_list_text('texts', paths, '$.verification.status') ~ ", "
-            ~ json_list_text('texts', paths, '$.verification.source_count') ~ ", "
-            ~ json_list_text('texts', paths, '$.sources') ~ ", "
-            ~ json_list_text('texts', paths, '$.entities') ~ ", "
-            ~ json_list_text('texts', paths, '$.source_reports') ~ ")"
+            ~ clean_text('doc.category') ~ ", "
+            ~ clean_text('doc.headline') ~ ", "
+            ~ clean_text('doc.location.name') ~ ", "
+            ~ "coalesce(" ~ clean_text('doc.location.region') ~ ", ''), "
+            ~ clean_text('doc.verification.status') ~ ", "
+            ~ clean_text('doc.verification.source_count') ~ ", "
+            ~ "cast(to_json(doc.sources) as varchar), "
+            ~ "cast(to_json(doc.entities) as varchar), "
+            ~ "cast(to_json(doc.source_reports) as varchar))"
         ) }} as content_fingerprint
-    from extracted
+    from parsed
 ),
 
 final as (

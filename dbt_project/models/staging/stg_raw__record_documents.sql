@@ -1,6 +1,5 @@
 -- The landed JSON documents, addressable by the keys of stg_raw__event_records. A view: the
--- documents are only read by the child staging models (for the records of new staging batches)
--- and by audit_quarantine (for the few superseded deliveries), never copied.
+-- documents are only read by audit_quarantine (for the few superseded deliveries), never copied.
 {{ config(materialized='view') }}
 
 with
@@ -13,7 +12,6 @@ final as (
     select
         content_sha256,
         line_number,
-        load_sequence,
         record
     from records
 )

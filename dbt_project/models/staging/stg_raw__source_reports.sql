@@ -1,15 +1,11 @@
 -- One row per source report (outlet, tone, claim) of each landed record.
--- Incremental: only the records of staging batches not processed yet (see new_staged_records).
+-- Incremental: only the records of staging batches not processed yet (see new_list_items).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
 
-records as (
-    {{ new_staged_records() }}
-),
-
 reports as (
-    {{ json_array_items('records', 'record_id', 'record', '$.source_reports', 'report_index', 'report') }}
+    {{ new_list_items('source_reports', 'report_index', 'report') }}
 ),
 
 final as (
@@ -17,9 +13,9 @@ final as (
         record_id,
         report_index,
         staging_batch,
-        {{ json_text('report', '$.outlet') }} as outlet_as_written,
-        lower({{ json_text('report', '$.tone') }}) as tone,
-        regexp_replace({{ json_text('report', '$.claim') }}, '\s+', ' ', 'g') as claim_text
+        {{ clean_text('report.outlet') }} as outlet_as_written,
+        lower({{ clean_text('report.tone') }}) as tone,
+        regexp_replace({{ clean_text('report.claim') }}, '\s+', ' ', 'g') as claim_text
     from reports
 )
 
