@@ -32,16 +32,8 @@ def _values(rows: list[tuple[str, ...]]) -> str:
     return ", ".join("(" + ", ".join("'" + v.replace("'", "''") + "'" for v in row) + ")" for row in rows)
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
-    """(name, kind) → key, computed by the real macros in one `dbt show`."""
-    sql = (
-        "select name, 'outlet' as kind, {{ outlet_key('name') }} as key from (values "
-        + _values([(o,) for o in OUTLETS])
-        + ") as t(name) union all select name, entity_type, {{ entity_match_key('name', 'entity_type') }} "
-        "from (values " + _values(ENTITIES) + ") as e(name, entity_type)"
-    )
-    db = tmp_path_factory.mktemp("keys") / "keys.duckdb"
+def _dbt_show(sql: str, db: Path) -> list[dict]:
+    """The rows of `sql` (macros allowed), run by `dbt show` against a scratch DuckDB file."""
     out = subprocess.run(
         [str(DBT_EXECUTABLE), "show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json", "--profiles-dir", "."],
         cwd=DBT_PROJECT_DIR, env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
@@ -51,9 +43,45 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]
         event = json.loads(line)
         preview = event.get("data", {}).get("preview")
         if preview:
-            rows = json.loads(preview) if isinstance(preview, str) else preview
-            return {(r["name"], r["kind"]): r["key"] for r in rows}
+            return json.loads(preview) if isinstance(preview, str) else preview
     raise AssertionError(f"no preview in dbt output: {out.stdout[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+    """(name, kind) → key, computed by the real macros in one `dbt show`."""
+    sql = (
+        "select name, 'outlet' as kind, {{ outlet_key('name') }} as key from (values "
+        + _values([(o,) for o in OUTLETS])
+        + ") as t(name) union all select name, entity_type, {{ entity_match_key('name', 'entity_type') }} "
+        "from (values " + _values(ENTITIES) + ") as e(name, entity_type)"
+    )
+    rows = _dbt_show(sql, tmp_path_factory.mktemp("keys") / "keys.duckdb")
+    return {(r["name"], r["kind"]): r["key"] for r in rows}
+
+
+def _sql_text(text: str) -> str:
+    """`text` as a SQL expression, control characters as chr(n) (dbt show takes one line)."""
+    parts = [f"chr({ord(c)})" if c < " " else "'" + c.replace("'", "''") + "'" for c in text]
+    return " || ".join(parts) or "''"
+
+
+def test_collapsed_text_equals_the_regular_expression_it_shortcuts(tmp_path: Path) -> None:
+    """collapsed_text runs `regexp_replace(x, '\\s+', ' ', 'g')` only on texts it would change."""
+    texts = [
+        "plain text", "two  spaces", "tab\there", "new\nline", "cr\r\nlf", "form\ffeed", " edge ",
+        "  ", "", "a \t b", "\tleading tab", "trailing\n", "no-space",
+    ]  # fmt: skip
+    values = ", ".join(f"({number}, {_sql_text(text)})" for number, text in enumerate(texts))
+    sql = (
+        "select n, t, {{ collapsed_text('t') }} as fast, "
+        "regexp_replace(nullif(trim(t), ''), '\\s+', ' ', 'g') as slow "
+        f"from (values {values}) as v(n, t) order by n"
+    )
+    rows = _dbt_show(sql, tmp_path / "texts.duckdb")
+    assert [r["t"] for r in rows] == texts
+    assert [r["fast"] for r in rows] == [r["slow"] for r in rows]
+    assert sum(r["fast"] != r["t"] for r in rows) >= 8  # the texts do exercise the slow path
 
 
 @pytest.mark.parametrize(

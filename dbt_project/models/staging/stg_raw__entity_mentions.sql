@@ -13,7 +13,7 @@ final as (
         record_id,
         mention_index,
         staging_batch,
-        regexp_replace({{ clean_text('mention.name') }}, '\s+', ' ', 'g') as mention_name,
+        {{ collapsed_text('mention.name') }} as mention_name,
         lower({{ clean_text('mention.type') }}) as entity_type_as_written
     from mentions
 )

@@ -15,7 +15,7 @@ final as (
         staging_batch,
         {{ clean_text('report.outlet') }} as outlet_as_written,
         lower({{ clean_text('report.tone') }}) as tone,
-        regexp_replace({{ clean_text('report.claim') }}, '\s+', ' ', 'g') as claim_text
+        {{ collapsed_text('report.claim') }} as claim_text
     from reports
 )
 
