@@ -117,7 +117,7 @@ def last_publish(con: duckdb.DuckDBPyConnection) -> LastPublish | None:
     """The newest successful publish (None: nothing published yet).
 
     Its staging batch is what the event-grained models and the published marts were last
-    brought up to (dbt var `changed_since_batch`): runs that failed in between leave it behind,
+    brought up to (`changed_since_batch` for dbt): runs that failed in between leave it behind,
     so the next run redoes their events too.
     """
     ensure_raw_schema(con)

@@ -8,13 +8,22 @@
         events whose records were re-ranked since the last publish), with the
         `replace_changed_events` strategy below.
     The orchestrator passes `changed_since_batch`, the staging batch of the last publish
-    (docs/operations.md). Without it every event counts as changed: a plain `dbt build`
-    recomputes every event-grained row (records and names still fold in only new batches;
-    `--full-refresh` rebuilds everything). -#}
+    (docs/operations.md; see given_changed_since_batch). Without it every event counts as
+    changed: a plain `dbt build` recomputes every event-grained row (records and names still
+    fold in only new batches; `--full-refresh` rebuilds everything). -#}
+
+{#- The staging batch of the last publish, or none (then everything counts as changed). The
+    orchestrator passes it in the environment, DBT_CHANGED_SINCE_BATCH: a dbt var would change
+    dbt's parse state on every run and cost a full re-parse of the project each time. By hand,
+    either works: `--vars '{changed_since_batch: 7}'` wins over the environment. -#}
+{% macro given_changed_since_batch() -%}
+    {%- set given = var('changed_since_batch', env_var('DBT_CHANGED_SINCE_BATCH', '')) -%}
+    {%- do return(none if given is none or given | string | trim == '' else given | int) -%}
+{%- endmacro %}
 
 {#- The staging batch of the last publish (0 = none: everything changed). -#}
 {% macro changed_since_batch() -%}
-    {{ var('changed_since_batch', 0) | int }}
+    {{ given_changed_since_batch() or 0 }}
 {%- endmacro %}
 
 {#- The newest staging batch: the value rows rebuilt by this run carry in `rebuilt_batch`. -#}

@@ -33,7 +33,7 @@
 {%- endmacro %}
 
 {% macro incremental_test_scope(relation) -%}
-    {%- if not execute or var('changed_since_batch', none) is none -%}
+    {%- if not execute or given_changed_since_batch() is none -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}

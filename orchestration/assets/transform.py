@@ -2,11 +2,11 @@
 
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from collections.abc import Mapping
 from pathlib import Path
@@ -76,38 +76,73 @@ def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]
     return stale
 
 
+# dbt reads the last publish's staging batch from the environment (macros/incremental.sql:
+# given_changed_since_batch): a `--vars` value changes dbt's parse state and would force a full
+# re-parse of the project on every run.
+CHANGED_SINCE_BATCH_ENV = "DBT_CHANGED_SINCE_BATCH"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """How this run's `dbt build` is invoked: arguments, the changed-since batch passed in the
+    environment (None: not passed, every event counts as changed), and why (for the log)."""
+
+    args: list[str]
+    changed_since_batch: int | None
+    why: str
+
+    def env(self) -> dict[str, str]:
+        """The dbt subprocess's environment entry (empty: unset it)."""
+        value = "" if self.changed_since_batch is None else str(self.changed_since_batch)
+        return {CHANGED_SINCE_BATCH_ENV: value}
+
+
 def build_args(
     full_refresh_requested: bool,
     published_batch: int | None,
     last_fingerprint: str | None,
     fingerprint: str,
-) -> tuple[list[str], str]:
-    """The `dbt build` arguments for this run, and why (for the log).
+) -> BuildPlan:
+    """The `dbt build` for this run.
 
     - full refresh when asked (DBT_FULL_REFRESH), when the transform changed since the last
       successful build (`last_fingerprint`), or when there is no such build to trust (None: a
       new warehouse, one built before fingerprints were kept, or a failed full refresh since);
     - otherwise incremental: the event-grained models rebuild the events changed since the
-      staging batch of the last publish (var `changed_since_batch`), which the publish then
+      staging batch of the last publish (`changed_since_batch`), which the publish then
       patches in; with no publish on record, every event.
     """
+    full = ["build", "--full-refresh"]
     if full_refresh_requested:
-        return ["build", "--full-refresh"], "full refresh: DBT_FULL_REFRESH is set"
+        return BuildPlan(full, None, "full refresh: DBT_FULL_REFRESH is set")
     if last_fingerprint is None:
-        return ["build", "--full-refresh"], (
+        return BuildPlan(full, None, (
             "full refresh: no successful build to continue from (new warehouse, or the last "
             "full refresh failed)"
-        )
+        ))  # fmt: skip
     if last_fingerprint != fingerprint:
-        return ["build", "--full-refresh"], (
-            "full refresh: models, macros or seeds changed since the last successful build"
-        )
+        return BuildPlan(full, None, "full refresh: models, macros or seeds changed since the last successful build")
     if published_batch is None:
-        return ["build"], "incremental, every event: no publish on record"
-    return (
-        ["build", "--vars", json.dumps({"changed_since_batch": published_batch})],
+        return BuildPlan(["build"], None, "incremental, every event: no publish on record")
+    return BuildPlan(
+        ["build"],
+        published_batch,
         f"incremental: events changed since staging batch {published_batch} (the last publish)",
     )
+
+
+def keep_parse_state(run_target: Path, project_target: Path) -> bool:
+    """Hand the run's dbt parse state (partial_parse.msgpack) back to the project's target folder,
+    where dagster-dbt copies it from at the next run: dbt then re-parses only changed files
+    instead of the whole project. The state records the profile (the warehouse path), so the
+    copy made by `dbt parse` at start-up alone never matches a run. True if handed back."""
+    state = run_target / "partial_parse.msgpack"
+    if not state.exists():
+        return False
+    staged = project_target / f".partial_parse.{run_target.name}.tmp"
+    shutil.copyfile(state, staged)
+    os.replace(staged, project_target / "partial_parse.msgpack")  # atomic: readers see one whole file
+    return True
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
@@ -172,17 +207,18 @@ def warehouse_dbt_models(
         published = last_publish(con)
         last_fingerprint = last_transform_fingerprint(con)
     fingerprint = transform_fingerprint(Path(DBT_PROJECT.project_dir))
-    args, why = build_args(
+    plan = build_args(
         warehouse.settings.dbt_full_refresh,
         published.staging_batch if published else None,
         last_fingerprint,
         fingerprint,
     )
-    context.log.info("dbt %s (%s)", " ".join(args), why)
+    os.environ.update(plan.env())
+    context.log.info("dbt %s (%s)", " ".join(plan.args), plan.why)
     fault_point("dbt_before_build")
     invocation = None
     try:
-        invocation = dbt.cli(args, context=context)
+        invocation = dbt.cli(plan.args, context=context)
         for count, event in enumerate(invocation.stream(), start=1):
             if isinstance(event, dg.AssetCheckResult):
                 tests[event.passed] += 1
@@ -198,12 +234,14 @@ def warehouse_dbt_models(
                 {
                     "checks_passed": tests[True],
                     "checks_failed": tests[False],
-                    "full_refresh": "--full-refresh" in args,
+                    "full_refresh": "--full-refresh" in plan.args,
                     "transform_fingerprint": fingerprint,
                     **rows,
                 },
             )  # fmt: skip
         if invocation is not None:
+            if status == "succeeded":
+                keep_parse_state(Path(invocation.target_path), DBT_PROJECT.manifest_path.parent)
             pruned = prune_run_targets(Path(invocation.target_path))
             if pruned:
                 context.log.debug("removed %d old dbt target folders", len(pruned))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
-from orchestration.assets.transform import build_args, prune_run_targets, transform_fingerprint
+from orchestration.assets.transform import (
+    build_args,
+    keep_parse_state,
+    prune_run_targets,
+    transform_fingerprint,
+)
 
 
 def _project(root: Path) -> Path:
@@ -28,25 +32,40 @@ def test_fingerprint_follows_models_not_tests(tmp_path: Path) -> None:
 
 
 def test_incremental_since_the_last_publish() -> None:
-    args, why = build_args(False, 7, "abc", "abc")
-    assert args == ["build", "--vars", json.dumps({"changed_since_batch": 7})]
-    assert "since staging batch 7" in why
+    plan = build_args(False, 7, "abc", "abc")
+    assert plan.args == ["build"]  # no --vars: they would force a full re-parse every run
+    assert plan.env() == {"DBT_CHANGED_SINCE_BATCH": "7"}
+    assert "since staging batch 7" in plan.why
 
 
 def test_full_refresh_when_asked_or_when_the_transform_changed() -> None:
-    assert build_args(True, 7, "abc", "abc")[0] == ["build", "--full-refresh"]
-    args, why = build_args(False, 7, "abc", "def")
-    assert args == ["build", "--full-refresh"] and "changed" in why
+    asked = build_args(True, 7, "abc", "abc")
+    assert asked.args == ["build", "--full-refresh"] and asked.env() == {"DBT_CHANGED_SINCE_BATCH": ""}
+    changed = build_args(False, 7, "abc", "def")
+    assert changed.args == ["build", "--full-refresh"] and "changed" in changed.why
 
 
 def test_every_event_when_nothing_was_published_yet() -> None:
-    assert build_args(False, None, "abc", "abc")[0] == ["build"]
+    plan = build_args(False, None, "abc", "abc")
+    assert plan.args == ["build"] and plan.env() == {"DBT_CHANGED_SINCE_BATCH": ""}
 
 
 def test_full_refresh_without_a_successful_build_to_continue_from() -> None:
     # a new warehouse, one built before fingerprints were kept, or a failed full refresh since
-    args, why = build_args(False, 7, None, "abc")
-    assert args == ["build", "--full-refresh"] and "no successful build" in why
+    plan = build_args(False, 7, None, "abc")
+    assert plan.args == ["build", "--full-refresh"] and "no successful build" in plan.why
+
+
+def test_the_run_parse_state_is_handed_back_for_the_next_run(tmp_path: Path) -> None:
+    project_target = tmp_path / "target"
+    run_target = project_target / "warehouse_dbt_models-run1-abc"
+    run_target.mkdir(parents=True)
+    (project_target / "partial_parse.msgpack").write_bytes(b"from dbt parse")
+    assert not keep_parse_state(run_target, project_target)  # the run left no state: keep the old
+    (run_target / "partial_parse.msgpack").write_bytes(b"from the run")
+    assert keep_parse_state(run_target, project_target)
+    assert (project_target / "partial_parse.msgpack").read_bytes() == b"from the run"
+    assert sorted(p.name for p in project_target.iterdir()) == ["partial_parse.msgpack", run_target.name]
 
 
 def test_old_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
