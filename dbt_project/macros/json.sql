@@ -36,6 +36,21 @@
     end
 {%- endmacro %}
 
+{#- A typed list as text that tells any two different lists apart, for the content fingerprint:
+    each item's `fields` (or the item itself) as `length:text`, `~` for null, so no text can
+    pass for a separator. (to_json would do, but it ran out of memory at small memory limits.) -#}
+{% macro list_key(list_column, fields=none) -%}
+    cast(list_transform({{ list_column }}, lambda item:
+        {%- for field in (fields or [none]) %}
+        {{ ' || ' if not loop.first }}{{ list_item_key('item' ~ ('.' ~ field if field else '')) }}
+        {%- endfor %}
+    ) as varchar)
+{%- endmacro %}
+
+{% macro list_item_key(expr) -%}
+    coalesce(length({{ expr }}) || ':' || {{ expr }}, '~')
+{%- endmacro %}
+
 {#- ISO-8601 UTC text (validated at landing) → timestamp without time zone, in UTC. -#}
 {% macro utc_timestamp(expr) -%}
     {{ to_utc('try_cast(' ~ expr ~ ' as timestamptz)') }}

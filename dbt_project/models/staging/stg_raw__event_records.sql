@@ -28,7 +28,8 @@ batch as (
         {% endif %} as staging_batch
 ),
 
--- Each record is parsed once (macros/json.sql: record_shape), arrays included.
+-- Each record is parsed once into its typed shape (macros/json.sql: record_shape), arrays
+-- included.
 parsed as (
     select
         records.*,
@@ -68,8 +69,8 @@ typed as (
         doc.source_reports as source_reports,
         -- What a record says, independent of how it was delivered: a page and its export twin,
         -- or a re-delivered line, share it; two different contents for one extraction do not.
-        -- The arrays enter as the JSON of their modelled fields (to_json quotes every string,
-        -- so items cannot run into each other; formatting and unmodelled keys do not count).
+        -- The arrays count by their modelled fields (macros/json.sql: list_key), so JSON
+        -- formatting and keys the contract does not define do not change the key.
         {{ dbt.hash(
             "concat_ws('|', "
             ~ clean_text('doc.category') ~ ", "
@@ -78,9 +79,9 @@ typed as (
             ~ "coalesce(" ~ clean_text('doc.location.region') ~ ", ''), "
             ~ clean_text('doc.verification.status') ~ ", "
             ~ clean_text('doc.verification.source_count') ~ ", "
-            ~ "cast(to_json(doc.sources) as varchar), "
-            ~ "cast(to_json(doc.entities) as varchar), "
-            ~ "cast(to_json(doc.source_reports) as varchar))"
+            ~ list_key('doc.sources') ~ ", "
+            ~ list_key('doc.entities', ['name', 'type']) ~ ", "
+            ~ list_key('doc.source_reports', ['outlet', 'tone', 'claim']) ~ ")"
         ) }} as content_fingerprint
     from parsed
 ),
