@@ -4,7 +4,9 @@ stages only them; re-running a day lands nothing twice."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.sample_data.generator import write
-from orchestration.settings import Settings
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 from tests.chaos.harness import VOLATILE_COLUMNS, marts_digest
 from tests.conftest import SAMPLES, make_event, write_jsonl
 from tests.integration.conftest import query, run_pipeline, settings_for
@@ -158,3 +160,35 @@ def test_a_place_renamed_by_new_data_keeps_its_events_and_renames_the_dim(tmp_pa
         "select count(distinct location_entity_id), count(*) from fct_events",
     ) == [(1, 3)]
     assert _metric(settings, run.result.run_id, "dbt", "events_rebuilt") == "2"
+
+
+def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> None:
+    """On an incremental run, generic dbt tests read only the rows the run rebuilt
+    (macros/test_scope.sql). A bad row among them must still fail the test; a bad row outside
+    them is not read (it was tested when it was written), and a whole-table run finds it."""
+    settings = settings_for(tmp_path)
+    write_jsonl(settings.landing_dir / "events-2026-05-30.jsonl", [make_event("9200001-1", [("Reuters", "certain")], story="9200001")])
+    assert run_pipeline(settings, partition="2026-05-30").published
+    write_jsonl(settings.landing_dir / "events-2026-05-31.jsonl", [make_event("9200002-1", [("BBC", "likely")], story="9200002")])
+    assert run_pipeline(settings, partition="2026-05-31").published
+    assert query(settings.working_db, "select event_id from intermediate.int_events_changed") == [("9200002-1",)]
+
+    def not_null_test_passes(since_batch: str, bad_event: str) -> bool:
+        with duckdb.connect(str(settings.working_db)) as con:
+            con.execute("update marts.fct_claims set outlet_id = (case when event_id = ? then null else 'x' end)", [bad_event])
+        env = {
+            **os.environ,
+            "WAREHOUSE_DB_PATH": str(settings.working_db),
+            "DUCKDB_TEMP_DIR": str(tmp_path / "duckdb_tmp"),
+            "DBT_CHANGED_SINCE_BATCH": since_batch,
+        }
+        done = subprocess.run(
+            [str(DBT_EXECUTABLE), "test", "--select", "not_null_fct_claims_outlet_id", "--profiles-dir", "."],
+            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert "1 of 1" in done.stdout, done.stdout[-2000:]
+        return done.returncode == 0
+
+    assert not not_null_test_passes("1", bad_event="9200002-1")  # in the batch: caught
+    assert not_null_test_passes("1", bad_event="9200001-1")  # outside it: not read
+    assert not not_null_test_passes("", bad_event="9200001-1")  # a whole-table run: caught
