@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ import pyarrow as pa
 from orchestration.faults import fault_point
 from orchestration.landing.discover import LandedFile, file_sha256
 from orchestration.landing.page_parser import PageParseError, parse_event_page
+from orchestration.landing.stat_cache import SETTLE_NS, FileIdentity, known_content, remember
 from orchestration.landing.warehouse_schema import ensure_raw_schema
 
 # Quarantined text is kept for diagnosis, but a hostile 50 MB line must not bloat the warehouse.
@@ -547,20 +549,34 @@ def load_files(
     loaded_at: datetime,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     on_file: Callable[[FileLoadResult], None] | None = None,
+    settle_ns: int = SETTLE_NS,
 ) -> list[FileLoadResult]:
-    """Load each file in turn; `on_file` hears about every file as it completes (progress)."""
+    """Load each file in turn; `on_file` hears about every file as it completes (progress).
+
+    A file already loaded and not written since is skipped without hashing (stat_cache.py)."""
     ensure_raw_schema(con)
     results = []
     fault_point("landing_before_first_file")
     for landed in files:
-        try:
-            result = load_file(
-                con, landed, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes
-            )
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-            # Input DuckDB refuses in a way validation did not foresee: the file is rejected
-            # whole, with the error as its reason, and the run goes on with the other files.
-            result = quarantine_whole_file(con, landed, exc, load_id=load_id, loaded_at=loaded_at)
+        identity = FileIdentity.of(landed.path)
+        known = known_content(con, landed.relative_path, identity)
+        if known is not None:
+            result = FileLoadResult(landed.relative_path, known, landed.file_format, "already_loaded")
+        else:
+            try:
+                result = load_file(
+                    con, landed, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes
+                )
+            except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+                # Input DuckDB refuses in a way validation did not foresee: the file is rejected
+                # whole, with the error as its reason, and the run goes on with the other files.
+                result = quarantine_whole_file(con, landed, exc, load_id=load_id, loaded_at=loaded_at)
+            if (
+                result.status in ("loaded", "already_loaded")
+                and identity.settled(time.time_ns(), settle_ns)
+                and FileIdentity.of(landed.path) == identity  # not written while it was hashed
+            ):
+                remember(con, landed.relative_path, identity, result.content_sha256)
         if on_file is not None:
             on_file(result)
         results.append(result)

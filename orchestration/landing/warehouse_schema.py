@@ -36,6 +36,18 @@ create table if not exists raw.event_records (
     load_sequence  bigint
 );
 
+-- What each landing path's file looked like when its bytes were last hashed and found loaded:
+-- runs skip re-hashing files that have not been written since (orchestration/landing/stat_cache.py).
+create table if not exists raw.landing_file_identities (
+    source_file    varchar primary key,
+    device         bigint not null,
+    inode          bigint not null,
+    size_bytes     bigint not null,
+    mtime_ns       bigint not null,
+    ctime_ns       bigint not null,
+    content_sha256 varchar not null
+);
+
 -- Records that could not be loaded, with the reason. Nothing is dropped silently.
 create table if not exists raw.quarantine (
     load_id        varchar not null,

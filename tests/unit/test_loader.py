@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from orchestration.landing import loader
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files, split_export_lines
 from tests.conftest import SAMPLES, make_event, real_event, write_jsonl
@@ -109,6 +111,49 @@ def test_file_contents_are_numbered_in_load_order(tmp_path, con) -> None:
     assert con.execute(
         "select source_file, load_sequence, count(*) from raw.event_records group by all order by all"
     ).fetchall() == [("a.jsonl", 1, 2), ("b.jsonl", 2, 1)]
+
+
+@pytest.fixture
+def hashed(monkeypatch) -> list[str]:
+    """The files landing hashes, in order."""
+    calls: list[str] = []
+    original = loader.file_sha256
+
+    def counting(path):
+        calls.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(loader, "file_sha256", counting)
+    return calls
+
+
+def test_a_loaded_file_not_written_since_is_not_hashed_again(tmp_path, con, hashed) -> None:
+    write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")])])
+    first = load_files(con, discover(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0)
+    second = load_files(con, discover(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0)
+    assert [r.status for r in first] == ["loaded"] and [r.status for r in second] == ["already_loaded"]
+    assert second[0].content_sha256 == first[0].content_sha256
+    assert hashed == ["a.jsonl"]  # once, by the first run
+
+
+def test_a_file_rewritten_in_place_is_hashed_and_loaded_again(tmp_path, con, hashed) -> None:
+    path = tmp_path / "a.jsonl"
+    write_jsonl(path, [make_event("a1", [("Reuters", "certain")])])
+    load_files(con, discover(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0)
+    write_jsonl(path, [make_event("a1", [("Reuters", "likely ")])])  # same size, new bytes
+    os.utime(path, ns=(1, 1))  # and whatever its times: writing changed its change time
+    [again] = load_files(con, discover(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0)
+    assert again.status == "loaded" and hashed == ["a.jsonl", "a.jsonl"]
+
+
+def test_a_file_written_moments_ago_is_not_trusted_by_its_times(tmp_path, con, hashed) -> None:
+    """Times come from a coarse clock: a file changed within the settle window is hashed on
+    every run until it has settled."""
+    write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")])])
+    load(con, tmp_path)
+    load(con, tmp_path, load_id="load-2")
+    assert hashed == ["a.jsonl", "a.jsonl"]
+    assert con.execute("select count(*) from raw.landing_file_identities").fetchall() == [(0,)]
 
 
 def test_page_becomes_one_record_in_export_shape(tmp_path, con) -> None:
