@@ -404,8 +404,9 @@ previous file; every row on a first or full build).
   frequent spelling, which new data can change; the facts hold entity ids
   (`fct_events.location_entity_id`), so only the dim row changes.
 - **Great Expectations reads only the columns its suites check**, through Arrow into pandas.
-- **Landing hashes every file in the landing directory** to find new content (SHA-256, about
-  1 GB/s here). It does not trust names, sizes or modification times.
+- **Landing lists every file in the landing directory** and hashes (SHA-256, about 1 GB/s here)
+  only those not yet loaded or written since they were (their device, inode, size and ns times
+  are kept in `raw.landing_file_identities`; docs/operations.md).
 - **Start-up is a fixed cost per run:** Python, Dagster and dbt (dbt re-parses only changed
   files: each run hands its parse state to the next), and dbt's per-node overhead (about 25
   models and 200 tests, a few tens of milliseconds each). It dominates small runs.
