@@ -556,6 +556,7 @@ def load_files(
     A file already loaded and not written since is skipped without hashing (stat_cache.py)."""
     ensure_raw_schema(con)
     results = []
+    settled: list[tuple[str, FileIdentity, str]] = []
     fault_point("landing_before_first_file")
     for landed in files:
         identity = FileIdentity.of(landed.path)
@@ -576,11 +577,12 @@ def load_files(
                 and identity.settled(time.time_ns(), settle_ns)
                 and FileIdentity.of(landed.path) == identity  # not written while it was hashed
             ):
-                remember(con, landed.relative_path, identity, result.content_sha256)
+                settled.append((landed.relative_path, identity, result.content_sha256))
         if on_file is not None:
             on_file(result)
         results.append(result)
         if len(results) == 1:
             fault_point("landing_after_first_file")
     fault_point("landing_after_all_files")
+    remember(con, settled)
     return results

@@ -58,10 +58,15 @@ def known_content(con: duckdb.DuckDBPyConnection, source_file: str, identity: Fi
 
 
 def remember(
-    con: duckdb.DuckDBPyConnection, source_file: str, identity: FileIdentity, content_sha256: str
+    con: duckdb.DuckDBPyConnection, seen: list[tuple[str, FileIdentity, str]]
 ) -> None:
-    """Record that `source_file`, with this identity, holds the loaded content `content_sha256`."""
-    con.execute(
+    """Record that each (source_file, identity, content_sha256) holds loaded content: one
+    transaction for a run's files (a commit per file cost a checkpoint per file)."""
+    if not seen:
+        return
+    con.execute("begin transaction")
+    con.executemany(
         "insert or replace into raw.landing_file_identities values (?, ?, ?, ?, ?, ?, ?)",
-        [source_file, *astuple(identity), content_sha256],
+        [[source_file, *astuple(identity), digest] for source_file, identity, digest in seen],
     )
+    con.execute("commit")
