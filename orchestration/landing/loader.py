@@ -206,22 +206,27 @@ def page_candidate(data: bytes, size_bytes: int | None = None) -> Candidate:
 # which costs memory per vector and made small memory limits fail. Index 1 is the document.
 _PATHS = ("$", *(path for path, _ in REQUIRED_FIELDS), "$.source_reports[0]")
 _INDEX = {path: number for number, path in enumerate(_PATHS, start=1)}
-# The texts validation reads: only fields that may be strings (a blank one is missing).
-# Extracting the arrays' or the document's text too would re-serialise most of every record.
+# The texts validation reads, in one extraction: the fields that may be strings (a blank one is
+# missing). Extracting the arrays' or the document's text too would re-serialise most of every
+# record; a field of another type that arrives as a string (rare) is read alone, only then.
 _STRING_PATHS = tuple(path for path, types in REQUIRED_FIELDS if "VARCHAR" in types)
 _STRING_INDEX = {path: number for number, path in enumerate(_STRING_PATHS, start=1)}
 
 
+def _text_of(path: str) -> str:
+    """SQL: the text of the field at `path` (a constant of REQUIRED_FIELDS, never data)."""
+    if path in _STRING_INDEX:
+        return f"s[{_STRING_INDEX[path]}]"
+    return f"(case when t[{_INDEX[path]}] = 'VARCHAR' then json_extract_string(j, '{path}') end)"
+
+
 def _first_field_where(condition: str) -> str:
     """SQL: the first required field (in contract order) for which `condition` holds; in
-    `condition`, {t} is the field's JSON type, {s} its string value (NULL for fields that are
-    never strings), {types} the allowed types."""
+    `condition`, {t} is the field's JSON type, {s} its string value, {types} the allowed types."""
     whens = " ".join(
         "when "
         + condition.format(
-            t=f"t[{_INDEX[path]}]",
-            s=f"s[{_STRING_INDEX[path]}]" if path in _STRING_INDEX else "NULL",
-            types=", ".join(repr(t) for t in types),
+            t=f"t[{_INDEX[path]}]", s=_text_of(path), types=", ".join(repr(t) for t in types)
         )
         + f" then '{path.removeprefix('$.')}'"
         for path, types in REQUIRED_FIELDS
@@ -559,6 +564,7 @@ def load_files(
     settled: list[tuple[str, FileIdentity, str]] = []
     fault_point("landing_before_first_file")
     for landed in files:
+        seen_at = time.time_ns()  # before the stat: the file had settled by then, or it is not trusted
         identity = FileIdentity.of(landed.path)
         known = known_content(con, landed.relative_path, identity)
         if known is not None:
@@ -574,7 +580,7 @@ def load_files(
                 result = quarantine_whole_file(con, landed, exc, load_id=load_id, loaded_at=loaded_at)
             if (
                 result.status in ("loaded", "already_loaded")
-                and identity.settled(time.time_ns(), settle_ns)
+                and identity.settled(seen_at, settle_ns)
                 and FileIdentity.of(landed.path) == identity  # not written while it was hashed
             ):
                 settled.append((landed.relative_path, identity, result.content_sha256))

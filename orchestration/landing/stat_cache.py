@@ -5,8 +5,10 @@ in the landing directory (at 1M events, 1.8 GB per run, whatever was new). Like 
 file whose device, inode, size, modification and change times (ns) are what they were when its
 bytes were hashed, and whose content is in the manifest, is skipped: any write or rename updates
 the change time, which writers cannot set. An identity is only recorded when the file's change
-time was at least `SETTLE_NS` old as it was hashed, and unchanged after, so that a write within
-the same clock tick as the hash cannot go unseen.
+time was at least `SETTLE_NS` old when it was stat'ed (before hashing), and unchanged after the
+hash, so that a write within the same clock tick as the hash cannot go unseen. This compares the
+machine's clock with the file system's: on a network file system with a skewed clock, delete
+raw.landing_file_identities and keep it empty (every file is then hashed on every run).
 """
 
 from __future__ import annotations

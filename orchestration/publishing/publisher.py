@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -100,6 +101,12 @@ class ExportDays:
     day_column: str = "first_extracted_at"
 
 
+# The files of a day-split export: `<YYYY-MM-DD>.parquet` (or `.<n>.parquet` when DuckDB wrote
+# several), and `empty.parquet` when the table has no rows at all (never reused by a patch).
+DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}(\.\d+)?\.parquet")
+EMPTY_FILE = "empty.parquet"
+
+
 def _event_grained(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
     """The tables of `catalog.schema` that have an `event_id` column (one catalog query)."""
     return {
@@ -142,23 +149,28 @@ def _export_table_by_day(
     if reuse is not None:
         previous, changed = reuse
         for part in previous.glob("*.parquet"):
-            if part.name[:10] not in changed:
+            if DAY_FILE.fullmatch(part.name) and part.name[:10] not in changed:
                 os.link(part, folder / part.name)
-        if not changed:
-            return
         query += f" where {day} in ({', '.join(_sql_string(d) for d in sorted(changed))})"
     written = folder / ".partitions.tmp"
-    con.execute(
-        f"copy ({query}) to {_sql_string(str(written))} "
-        "(format parquet, compression zstd, partition_by (export_day))"
-    )
-    for directory in written.iterdir():  # export_day=YYYY-MM-DD/data_N.parquet
+    if reuse is None or reuse[1]:
+        con.execute(
+            f"copy ({query}) to {_sql_string(str(written))} "
+            "(format parquet, compression zstd, partition_by (export_day))"
+        )
+    for directory in written.iterdir() if written.exists() else []:  # export_day=YYYY-MM-DD/data_N.parquet
         parts = sorted(directory.glob("*.parquet"))
         export_day = directory.name.split("=", 1)[1]
         for number, part in enumerate(parts):
             name = f"{export_day}.parquet" if len(parts) == 1 else f"{export_day}.{number}.parquet"
             os.rename(part, folder / name)
-    shutil.rmtree(written)
+    shutil.rmtree(written, ignore_errors=True)
+    if not any(folder.glob("*.parquet")):
+        # No rows: one empty file keeps the folder readable (`<table>/*.parquet`) with its columns.
+        con.execute(
+            f"copy (select * from pub.main.{_quote(table)} limit 0) to "
+            f"{_sql_string(str(folder / EMPTY_FILE))} (format parquet)"
+        )
 
 
 def _export_parquet(

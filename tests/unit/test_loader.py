@@ -52,6 +52,7 @@ def test_split_handles_bom_crlf_blank_lines_and_bad_utf8() -> None:
         ({**real_event(), "headline": "   "}, "missing_required_field", "missing: headline"),
         ({**real_event(), "location": {"region": "Kharkiv Oblast"}}, "missing_required_field", "missing: location.name"),
         ({**real_event(), "sources": "UNIAN"}, "invalid_field_type", "sources is VARCHAR"),
+        ({**real_event(), "sources": " "}, "missing_required_field", "missing: sources"),
         ({**real_event(), "source_reports": []}, "empty_source_reports", "source_reports is empty"),
         (make_event("e", [("Reuters", "certain")], extracted_at="2026-05-30 04:20"), "invalid_extracted_at", "extracted_at: 2026-05-30 04:20"),
         (make_event("e", [("Reuters", "certain")], extracted_at="2026-06-01T00:00:01.000Z"), "extracted_at_in_future", None),
@@ -140,8 +141,9 @@ def test_a_file_rewritten_in_place_is_hashed_and_loaded_again(tmp_path, con, has
     path = tmp_path / "a.jsonl"
     write_jsonl(path, [make_event("a1", [("Reuters", "certain")])])
     load_files(con, discover(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0)
+    before = path.stat()
     write_jsonl(path, [make_event("a1", [("Reuters", "likely ")])])  # same size, new bytes
-    os.utime(path, ns=(1, 1))  # and whatever its times: writing changed its change time
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # old times back: only ctime tells
     [again] = load_files(con, discover(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0)
     assert again.status == "loaded" and hashed == ["a.jsonl", "a.jsonl"]
 
@@ -150,8 +152,9 @@ def test_a_file_written_moments_ago_is_not_trusted_by_its_times(tmp_path, con, h
     """Times come from a coarse clock: a file changed within the settle window is hashed on
     every run until it has settled."""
     write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")])])
-    load(con, tmp_path)
-    load(con, tmp_path, load_id="load-2")
+    never_settled = 10**18  # deterministic: the file is always "moments" old
+    for load_id in ("load-1", "load-2"):
+        load_files(con, discover(tmp_path), load_id=load_id, loaded_at=LOADED_AT, settle_ns=never_settled)
     assert hashed == ["a.jsonl", "a.jsonl"]
     assert con.execute("select count(*) from raw.landing_file_identities").fetchall() == [(0,)]
 

@@ -166,3 +166,26 @@ def test_patched_publish_rewrites_only_the_changed_days_parquet(tmp_path: Path) 
     changed(working, [4])
     publish(working, published, exports, changed_events="intermediate.changed", export_days=days)
     assert sorted(p.name for p in (exports / "fct_claims").iterdir()) == ["2026-05-24.parquet", "2026-05-25.parquet"]
+
+
+def test_an_empty_event_table_exports_one_empty_file_that_a_patch_never_reuses(tmp_path: Path) -> None:
+    working, published, exports = tmp_path / "warehouse.duckdb", tmp_path / "published.duckdb", tmp_path / "exports"
+    days = ExportDays()
+    events_db(working, {1: "2026-05-24"})
+    with duckdb.connect(str(working)) as con:
+        con.execute("create or replace table marts.fct_claims as select * from marts.fct_claims where false")
+    publish(working, published, exports, export_days=days)
+    assert [p.name for p in (exports / "fct_claims").iterdir()] == ["empty.parquet"]
+    with duckdb.connect() as con:  # readable, with the table's columns
+        described = con.execute(f"describe select * from read_parquet('{exports}/fct_claims/*.parquet')").fetchall()
+        assert [r[0] for r in described] == ["event_id", "claim_text"]
+
+    changed(working, [])  # a patch with nothing changed writes no day and links the rest
+    publish(working, published, exports, changed_events="intermediate.changed", export_days=days)
+    assert [p.name for p in (exports / "fct_claims").iterdir()] == ["empty.parquet"]
+    assert [p.name for p in (exports / "fct_events").iterdir()] == ["2026-05-24.parquet"]
+
+    events_db(working, {1: "2026-05-24"})  # the claims arrive: the empty file is not carried on
+    changed(working, [1])
+    publish(working, published, exports, changed_events="intermediate.changed", export_days=days)
+    assert [p.name for p in (exports / "fct_claims").iterdir()] == ["2026-05-24.parquet"]

@@ -1,5 +1,5 @@
 -- The events the event-grained models rebuild on this run (macros/incremental.sql): every event
--- whose records were re-ranked since the last publish (var changed_since_batch), and the former
+-- whose records were re-ranked since the last publish (changed_since_batch()), and the former
 -- ids of re-identified records (those events lose rows or vanish). A place or entity whose
 -- canonical name is re-elected changes no event: the facts hold entity ids, names live in the
 -- dims. Rebuilt whole on every run; small on an incremental run.
