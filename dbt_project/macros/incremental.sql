@@ -44,14 +44,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest batch the calling incremental model has folded in (0 when it is empty). -#}
-{% macro own_high_water_mark() -%}
-    {{ query_constant('select max(rebuilt_batch) from ' ~ this) }}
-{%- endmacro %}
-
-{#- The newest file content (raw load_sequence) stg_raw__event_records has staged. -#}
-{% macro staged_load_sequence() -%}
-    {{ query_constant('select max(load_sequence) from ' ~ this) }}
+{#- The largest `column` of the calling incremental model so far (0 when it is empty), as a
+    constant: its high-water mark (rebuilt_batch, staging_batch, load_sequence). -#}
+{% macro own_max(column) -%}
+    {{ query_constant('select max(' ~ column ~ ') from ' ~ this) }}
 {%- endmacro %}
 
 {#- `where` fragment of event-grained models: only the changed events (incremental runs). The

@@ -79,6 +79,6 @@
         unnest({{ list_column }}) as {{ item_name }}
     from {{ ref('stg_raw__event_records') }}
     {%- if is_incremental() %}
-    where staging_batch > {{ query_constant('select max(staging_batch) from ' ~ this) }}
+    where staging_batch > {{ own_max('staging_batch') }}
     {%- endif %}
 {%- endmacro %}

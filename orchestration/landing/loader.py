@@ -590,5 +590,7 @@ def load_files(
         if len(results) == 1:
             fault_point("landing_after_first_file")
     fault_point("landing_after_all_files")
-    remember(con, settled)
+    if settled:
+        with _transaction(con):
+            remember(con, settled)
     return results

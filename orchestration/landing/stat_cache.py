@@ -62,13 +62,9 @@ def known_content(con: duckdb.DuckDBPyConnection, source_file: str, identity: Fi
 def remember(
     con: duckdb.DuckDBPyConnection, seen: list[tuple[str, FileIdentity, str]]
 ) -> None:
-    """Record that each (source_file, identity, content_sha256) holds loaded content: one
-    transaction for a run's files (a commit per file cost a checkpoint per file)."""
-    if not seen:
-        return
-    con.execute("begin transaction")
+    """Record that each (source_file, identity, content_sha256) holds loaded content. Call it
+    once per run inside one transaction (a commit per file cost a checkpoint per file)."""
     con.executemany(
         "insert or replace into raw.landing_file_identities values (?, ?, ?, ?, ?, ?, ?)",
         [[source_file, *astuple(identity), digest] for source_file, identity, digest in seen],
     )
-    con.execute("commit")

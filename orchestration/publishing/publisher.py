@@ -142,10 +142,13 @@ def _export_table_by_day(
     every other day's file is hard-linked from the previous set (Parquet files are immutable)."""
     folder.mkdir()
     day = f"strftime(cast(events.{_quote(days.day_column)} as date), '%Y-%m-%d')"
-    query = (
-        f"select rows.*, {day} as export_day from pub.main.{_quote(table)} as rows "
-        f"inner join pub.main.{_quote(days.events_table)} as events using (event_id)"
-    )
+    if table == days.events_table:  # it holds the day itself: no join with itself
+        query = f"select events.*, {day} as export_day from pub.main.{_quote(table)} as events"
+    else:
+        query = (
+            f"select rows.*, {day} as export_day from pub.main.{_quote(table)} as rows "
+            f"inner join pub.main.{_quote(days.events_table)} as events using (event_id)"
+        )
     if reuse is not None:
         previous, changed = reuse
         for part in previous.glob("*.parquet"):

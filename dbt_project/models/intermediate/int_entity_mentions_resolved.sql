@@ -27,7 +27,7 @@ entity_mentions as (
     select mention_name, entity_type_as_written from {{ ref('stg_raw__entity_mentions') }}
     where mention_name is not null
     {% if is_incremental() %}
-        and staging_batch > {{ own_high_water_mark() }}
+        and staging_batch > {{ own_max('rebuilt_batch') }}
     {% endif %}
 ),
 
@@ -36,7 +36,7 @@ event_locations as (
     from {{ ref('stg_raw__event_records') }}
     where location_name_as_written is not null
     {% if is_incremental() %}
-        and staging_batch > {{ own_high_water_mark() }}
+        and staging_batch > {{ own_max('rebuilt_batch') }}
     {% endif %}
 ),
 

@@ -54,7 +54,7 @@ previous as {{ inlined() }} (
 touched_stories as (
     select distinct source_story_id
     from staged
-    where staging_batch > {{ own_high_water_mark() }}
+    where staging_batch > {{ own_max('rebuilt_batch') }}
 ),
 {% endif %}
 

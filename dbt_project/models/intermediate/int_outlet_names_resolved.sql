@@ -23,14 +23,14 @@ aliases as (
 reports as (
     select outlet_as_written from {{ ref('stg_raw__source_reports') }}
     {% if is_incremental() %}
-    where staging_batch > {{ own_high_water_mark() }}
+    where staging_batch > {{ own_max('rebuilt_batch') }}
     {% endif %}
 ),
 
 listed as (
     select outlet_as_written from {{ ref('stg_raw__listed_sources') }}
     {% if is_incremental() %}
-    where staging_batch > {{ own_high_water_mark() }}
+    where staging_batch > {{ own_max('rebuilt_batch') }}
     {% endif %}
 ),
 

@@ -13,7 +13,7 @@ with
 records as (
     select * from {{ source('raw', 'event_records') }}
     {% if is_incremental() %}
-    where load_sequence > {{ staged_load_sequence() }}
+    where load_sequence > {{ own_max('load_sequence') }}
     {% endif %}
 ),
 
