@@ -409,7 +409,13 @@ previous file; every row on a first or full build).
   are kept in `raw.landing_file_identities`; docs/operations.md).
 - **Start-up is a fixed cost per run:** Python, Dagster and dbt (dbt re-parses only changed
   files: each run hands its parse state to the next), and dbt's per-node overhead (about 25
-  models and 200 tests, a few tens of milliseconds each). It dominates small runs.
+  models and 105 tests, a few tens of milliseconds each; the marts' required columns are
+  `not_null` constraints that DuckDB checks as rows are written, not 97 more test queries).
+  It dominates small runs.
+- **No compaction on the run path:** the warehouse's connections and dbt's profile set
+  `max_vacuum_tasks = 0`, so a checkpoint does not merge and rewrite the partly filled row
+  groups every append leaves (closing the warehouse after a 300k-record landing: 4.9 s with
+  it, 0.1 s without). A full refresh rewrites the dbt tables compactly.
 - **A change of models, macros or seeds triggers one full refresh** (the transform fingerprint
   in the audit trail), so that history is recomputed with the new logic.
 """

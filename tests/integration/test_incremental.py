@@ -175,7 +175,10 @@ def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> Non
 
     def not_null_test_passes(since_batch: str, bad_event: str) -> bool:
         with duckdb.connect(str(settings.working_db)) as con:
-            con.execute("update marts.fct_claims set outlet_id = (case when event_id = ? then null else 'x' end)", [bad_event])
+            con.execute(
+                "update intermediate.int_claims_resolved set outlet_id = (case when event_id = ? then null else 'x' end)",
+                [bad_event],
+            )
         env = {
             **os.environ,
             "WAREHOUSE_DB_PATH": str(settings.working_db),
@@ -183,7 +186,7 @@ def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> Non
             "DBT_CHANGED_SINCE_BATCH": since_batch,
         }
         done = subprocess.run(
-            [str(DBT_EXECUTABLE), "test", "--select", "not_null_fct_claims_outlet_id", "--profiles-dir", "."],
+            [str(DBT_EXECUTABLE), "test", "--select", "not_null_int_claims_resolved_outlet_id", "--profiles-dir", "."],
             cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
         )  # fmt: skip
         assert "1 of 1" in done.stdout, done.stdout[-2000:]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.settings import Settings
@@ -218,6 +219,19 @@ def test_confidence_properties(published: Path) -> None:
     assert s["p-unian"] < s["p-unian-tsn"] < s["p-unian-kyivpost"]
     assert s["p-doubtful"] < 0.5
     assert s["7367235-1"] >= 0.9
+
+
+def test_marts_refuse_a_null_in_a_required_column(first_run: PipelineRun) -> None:
+    """Required mart columns are contract constraints, so the database itself refuses a null
+    as the row is written (no dbt test reads the rows back for it)."""
+    with duckdb.connect(str(first_run.settings.working_db)) as con:
+        nullable = dict(con.execute(
+            "select column_name, is_nullable from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'fct_claims'"
+        ).fetchall())  # fmt: skip
+        assert nullable["outlet_id"] == "NO" and nullable["event_id"] == "NO"
+        with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
+            con.execute("insert into marts.fct_claims select * replace (null as outlet_id) from marts.fct_claims limit 1")
 
 
 def test_rerun_adds_nothing(first_run: PipelineRun, published: Path) -> None:
