@@ -89,3 +89,31 @@
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#- Strategies whose new rows can go straight from the model's query into its table. dbt-duckdb
+    first writes an incremental run's rows into a temporary table, then copies them into the
+    model's table: every row written twice (about 1.5 s of a 6 s staging build of 300k
+    records). With these strategies the model's query is read once, by one `insert`, so the
+    temporary relation can be a view:
+      * `append` inserts in one statement, which reads the model's own table (if its query
+        does) as it was before the statement;
+      * `replace_changed_events` deletes before it inserts, so its models must not read their
+        own table (none does: they read int_events_changed and upstream models).
+    `delete+insert` (int_event_records_ranked, int_entity_mentions_resolved) keeps the table: they
+    models read their own rows, which its delete would change under the view.
+    This is a dispatch override of dbt-duckdb's `create_table_as` (root-project macros win the
+    dispatch): an incremental run of a model with a direct-insert strategy gets a temporary
+    view; every other call is dbt-duckdb's own. The contract check of the columns still runs. -#}
+{% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
+    {%- if temporary and language == 'sql'
+          and config.get('incremental_strategy') in ['append', 'replace_changed_events'] -%}
+        {%- if config.get('contract').enforced -%}
+            {{ get_assert_columns_equivalent(compiled_code) }}
+        {%- endif %}
+        create temporary view {{ relation.include(database=false, schema=false) }} as (
+            {{ compiled_code }}
+        )
+    {%- else -%}
+        {{ dbt.duckdb__create_table_as(temporary, relation, compiled_code, language, partitioned_by, sorted_by) }}
+    {%- endif -%}
+{%- endmacro %}
