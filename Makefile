@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline rebuild dev generate rollback chaos fuzz bench bench-smoke test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline rebuild dev generate rollback chaos fuzz bench bench-smoke eval-entities test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -32,6 +32,7 @@ help:
 	@echo "make rollback  put the previous published version back (atomic)"
 	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
 	@echo "make bench     BENCH_SCALE=x: pipeline vs DuckDB floor at 10k/100k/1M events (x scales them)"
+	@echo "make eval-entities  entity resolution scored on the labelled set (precision, recall, merges)"
 	@echo "make fuzz      FUZZ_SECONDS=N: coverage-guided fuzzing of both parsers (atheris)"
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
@@ -87,6 +88,11 @@ bench: setup
 bench-smoke: setup
 	rm -rf /tmp/bench-smoke
 	$(BIN)/python -m bench.run --scale 0.002 --work /tmp/bench-smoke --out /tmp/bench-smoke/results --doc /tmp/bench-smoke/performance.md
+
+# Entity resolution scored against the labelled set (tests/fixtures/entity_eval): pairwise
+# precision / recall / F1 per entity type, every wrong and missed merge.
+eval-entities: setup
+	$(BIN)/python -m data_quality.entity_eval
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions
