@@ -415,7 +415,9 @@ previous file; every row on a first or full build).
 - **No compaction on the run path:** the warehouse's connections and dbt's profile set
   `max_vacuum_tasks = 0`, so a checkpoint does not merge and rewrite the partly filled row
   groups every append leaves (closing the warehouse after a 300k-record landing: 4.9 s with
-  it, 0.1 s without). A full refresh rewrites the dbt tables compactly.
+  it, 0.1 s without). A full refresh rewrites the dbt tables compactly; the published file is
+  patched without compaction too and rewritten whole once it has fragmented (deleted rows over
+  a quarter of the live ones, or more surplus row groups than needed ones).
 - **A change of models, macros or seeds triggers one full refresh** (the transform fingerprint
   in the audit trail), so that history is recomputed with the new logic.
 """

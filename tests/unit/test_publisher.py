@@ -189,3 +189,28 @@ def test_an_empty_event_table_exports_one_empty_file_that_a_patch_never_reuses(t
     changed(working, [1])
     publish(working, published, exports, changed_events="intermediate.changed", export_days=days)
     assert [p.name for p in (exports / "fct_claims").iterdir()] == ["2026-05-24.parquet"]
+
+
+def test_a_fragmented_published_file_is_rewritten_whole(tmp_path: Path) -> None:
+    """A patch appends its rows as a new row group (no compaction on the patch path): once a
+    table holds more surplus row groups than it needs (at least 8), the next publish copies
+    every row into a new, compact file instead of patching."""
+    working, published, exports = tmp_path / "warehouse.duckdb", tmp_path / "published.duckdb", tmp_path / "exports"
+    days = ExportDays()
+    events_db(working, {1: "2026-05-24"})
+    assert publish(working, published, exports, export_days=days).mode == "copied"
+
+    def row_groups() -> int:
+        with duckdb.connect(str(published), read_only=True) as con:
+            return con.execute("select count(distinct row_group_id) from pragma_storage_info('fct_events')").fetchall()[0][0]
+
+    modes, groups = [], []
+    for newest in range(2, 13):
+        events_db(working, {event: "2026-05-24" for event in range(1, newest + 1)})
+        changed(working, [newest])
+        modes.append(publish(working, published, exports, changed_events="intermediate.changed", export_days=days).mode)
+        groups.append(row_groups())
+    assert modes == ["patched"] * 9 + ["copied", "patched"]
+    assert groups == [*range(2, 11), 1, 2]
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select event_id from fct_events order by 1").fetchall() == sorted((f"e{n}",) for n in range(1, 13))
