@@ -99,7 +99,7 @@
         does) as it was before the statement;
       * `replace_changed_events` deletes before it inserts, so its models must not read their
         own table (none does: they read int_events_changed and upstream models).
-    `delete+insert` (int_event_records_ranked, int_entity_mentions_resolved) keeps the table: they
+    `delete+insert` (int_event_records_ranked, int_entity_mentions_resolved) keeps the table: those
     models read their own rows, which its delete would change under the view.
     This is a dispatch override of dbt-duckdb's `create_table_as` (root-project macros win the
     dispatch): an incremental run of a model with a direct-insert strategy gets a temporary
