@@ -98,7 +98,8 @@
       * `append` inserts in one statement, which reads the model's own table (if its query
         does) as it was before the statement;
       * `replace_changed_events` deletes before it inserts, so its models must not read their
-        own table (none does: they read int_events_changed and upstream models).
+        own table (none does: they read int_events_changed and upstream models; one that did
+        fails to compile here).
     `delete+insert` (int_event_records_ranked, int_entity_mentions_resolved) keeps the table: those
     models read their own rows, which its delete would change under the view.
     This is a dispatch override of dbt-duckdb's `create_table_as` (root-project macros win the
@@ -107,6 +108,13 @@
 {% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
     {%- if temporary and language == 'sql'
           and config.get('incremental_strategy') in ['append', 'replace_changed_events'] -%}
+        {%- if config.get('incremental_strategy') == 'replace_changed_events'
+              and (this | string) in compiled_code -%}
+            {%- do exceptions.raise_compiler_error(
+                this ~ " reads its own table: replace_changed_events deletes the changed events'"
+                ~ " rows before it inserts, so the insert would read them already deleted"
+            ) -%}
+        {%- endif -%}
         {%- if config.get('contract').enforced -%}
             {{ get_assert_columns_equivalent(compiled_code) }}
         {%- endif %}
