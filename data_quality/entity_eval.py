@@ -37,6 +37,7 @@ class EvalResult:
     scores: pl.DataFrame  # entity_type ('overall' last), pairs and precision / recall / f1
     wrong_merges: pl.DataFrame  # entity_type, entity_id, clusters, mentions, hard_negative
     missed_merges: pl.DataFrame  # entity_type, cluster_id, n_entities, groups
+    unresolved: int  # labelled mentions the pipeline gave no entity
 
     def overall(self, measure: str) -> float:
         return float(self.scores.filter(pl.col("entity_type") == "overall")[measure][0])
@@ -87,6 +88,7 @@ def _pair_counts(assigned: pl.DataFrame, by: list[str], name: str) -> pl.DataFra
 def score(assigned: pl.DataFrame) -> EvalResult:
     """Scores of `assigned` (entity_type, mention, cluster_id, confusable_with, entity_id; a
     mention the pipeline did not resolve has a null entity_id and counts as its own entity)."""
+    unresolved = assigned["entity_id"].null_count()
     assigned = assigned.with_columns(
         pl.coalesce("entity_id", pl.lit("unresolved:") + pl.col("mention")).alias("entity_id")
     )
@@ -145,7 +147,7 @@ def score(assigned: pl.DataFrame) -> EvalResult:
         .filter(pl.col("n_entities") > 1)
         .sort("entity_type", "cluster_id")
     )
-    return EvalResult(scores, wrong, missed)
+    return EvalResult(scores, wrong, missed, unresolved)
 
 
 def resolve_through_pipeline(labels: pl.DataFrame, workdir: Path) -> pl.DataFrame:
@@ -193,6 +195,7 @@ def report(result: EvalResult) -> str:
             f"{row['entity_type']:<16} {row['true_pairs']:>7} {row['predicted_pairs']:>9} {row['correct_pairs']:>7} "
             f"{row['precision']:>9.4f} {row['recall']:>7.4f} {row['f1']:>6.4f}"
         )
+    lines += ["", f"mentions the pipeline gave no entity (each counted as its own): {result.unresolved}"]
     lines += ["", f"wrong merges: {result.wrong_merges.height} (hard negatives: {result.hard_negative_merges})"]
     for row in result.wrong_merges.iter_rows(named=True):
         flag = " HARD NEGATIVE" if row["hard_negative"] else ""

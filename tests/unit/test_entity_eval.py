@@ -38,6 +38,7 @@ def test_types_are_scored_apart_and_summed_overall() -> None:
     assert (overall["true_pairs"], overall["predicted_pairs"], overall["correct_pairs"]) == (1, 1, 1)
     assert result.overall("precision") == 1.0 and result.overall("recall") == 1.0
     assert result.wrong_merges.height == 0 and result.hard_negative_merges == 0
+    assert result.unresolved == 1
 
 
 def test_every_labelled_mention_is_landed_once_with_its_type() -> None:
