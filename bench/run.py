@@ -38,7 +38,7 @@ import duckdb
 
 from orchestration.run_audit import STAGES
 from orchestration.sample_data.generator import STORY_ID_RANGE, write
-from orchestration.settings import REPO_ROOT, load_settings
+from orchestration.settings import REPO_ROOT, load_settings, pipeline_subprocess_env
 
 BASE_START = date(2026, 1, 1)
 BASE_DAYS = 30
@@ -110,16 +110,6 @@ def _rss_pages(pid: int) -> int:
         return 0
 
 
-def _env(landing: Path, warehouse: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # ephemeral instance
-    return env | {
-        "LANDING_DIR": str(landing),
-        "WAREHOUSE_DIR": str(warehouse),
-        "GX_ANALYTICS_ENABLED": "False",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
-
-
 def run_pipeline(scenario: str, events: int, landing: Path, warehouse: Path, log_dir: Path) -> Measurement:
     """One `run_pipeline` over `landing` into `warehouse`, timed, with its stage figures."""
     log = log_dir / f"{scenario}.log"
@@ -130,7 +120,7 @@ def run_pipeline(scenario: str, events: int, landing: Path, warehouse: Path, log
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "orchestration.run_pipeline"],
-            cwd=REPO_ROOT, env=_env(landing, warehouse), stdout=out, stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT, env=pipeline_subprocess_env(landing, warehouse), stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         with TreeRssSampler(process.pid) as sampler:
             code = process.wait()

@@ -16,7 +16,6 @@ Run it with `make eval-entities` (python -m data_quality.entity_eval).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from orchestration.settings import REPO_ROOT, pipeline_subprocess_env
+
 LABELS = REPO_ROOT / "tests" / "fixtures" / "entity_eval" / "labelled_mentions.csv"
 # Mentions per landed record: like a real event, which names about a dozen entities.
 MENTIONS_PER_EVENT = 10
@@ -158,16 +158,9 @@ def resolve_through_pipeline(labels: pl.DataFrame, workdir: Path) -> pl.DataFram
     with open(landing / "entity-eval.jsonl", "w", encoding="utf-8") as out:
         for record in label_records(labels):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance
-    env |= {
-        "LANDING_DIR": str(landing),
-        "WAREHOUSE_DIR": str(warehouse),
-        "GX_ANALYTICS_ENABLED": "False",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
     run = subprocess.run(
         [sys.executable, "-m", "orchestration.run_pipeline"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+        cwd=REPO_ROOT, env=pipeline_subprocess_env(landing, warehouse), capture_output=True, text=True,
     )  # fmt: skip
     published = warehouse / "published.duckdb"
     if run.returncode != 0 or not published.exists():

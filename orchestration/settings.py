@@ -16,6 +16,25 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # dbt-core installed beside this interpreter (the project's venv), whatever PATH says.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# No row-group compaction at checkpoints, on every connection that writes the warehouse or a
+# published file (dbt's profile sets it too). With it, every append makes the next checkpoint
+# merge the table's partly filled row groups (one per landed file, incremental build or publish
+# patch) and rewrite them: closing the warehouse after landing 300k records took 4.9 s, and
+# 0.1 s without. A full refresh rewrites the dbt tables compactly; the publisher rewrites a
+# fragmented published file whole (docs/operations.md: compaction).
+NO_COMPACTION = {"max_vacuum_tasks": "0"}
+
+
+def pipeline_subprocess_env(landing_dir: Path, warehouse_dir: Path) -> dict[str, str]:
+    """The environment of a `python -m orchestration.run_pipeline` child over these directories,
+    on an ephemeral Dagster instance (no DAGSTER_HOME), without analytics or telemetry."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    return env | {
+        "LANDING_DIR": str(landing_dir),
+        "WAREHOUSE_DIR": str(warehouse_dir),
+        "GX_ANALYTICS_ENABLED": "False",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
 
 
 _BYTE_UNITS = {
@@ -89,12 +108,7 @@ class Settings:
             "memory_limit": self.duckdb_memory_limit,
             "threads": str(self.duckdb_threads),
             "temp_directory": str(self.duckdb_temp_dir),
-            # No row-group compaction at checkpoints (same in dbt's profile). With it, every
-            # append makes the next checkpoint merge the table's partly filled row groups (one
-            # per landed file or incremental build) and rewrite them: closing the warehouse
-            # after landing 300k records took 4.9 s, and 0.1 s without. A full refresh
-            # rewrites the dbt tables compactly (docs/operations.md: compaction).
-            "max_vacuum_tasks": "0",
+            **NO_COMPACTION,
         }
 
 

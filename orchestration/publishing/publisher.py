@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faults import fault_point
+from orchestration.settings import NO_COMPACTION
 
 PUBLISHED_SCHEMA = "marts"
 STORAGE_VERSION = "v1.4.0"
@@ -288,10 +289,9 @@ def _build_published_file(
     after the patch: None when copied).
     """
     mode, written, changed, changed_days = "copied", 0, "", None
-    # No row-group compaction at the checkpoint (as in the warehouse's connections): a patch
-    # appends its rows as new row groups instead of rewriting the file's tail (1.7 s of a
-    # 300k-event patch). The file is compacted by rewriting it whole when it has fragmented.
-    with duckdb.connect(config={"max_vacuum_tasks": "0"}) as con:
+    # A patch appends its rows as new row groups instead of rewriting the file's tail (1.7 s of
+    # a 300k-event patch); the file is compacted by rewriting it whole when it has fragmented.
+    with duckdb.connect(config=NO_COMPACTION) as con:
         con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
         tables = _tables(con, "src", PUBLISHED_SCHEMA)
         if not tables:
