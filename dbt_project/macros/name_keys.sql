@@ -1,12 +1,24 @@
-{#- Match keys for names. Both incoming spellings and curated seed aliases go through the same
-    macro, so a seed lists spellings as people write them and never a pre-normalised form. -#}
+{#- Match keys for names. Incoming spellings, registered spellings and curated seed aliases all go
+    through the same macros, so a seed lists spellings as people write them, never a
+    pre-normalised form, and a rule change applies to every side at once.
+    The layers and why each rule exists: docs/entity-resolution.md. DuckDB's regexp_replace is
+    RE2 (no back-references in patterns), hence the lists of explicit rules. -#}
 
 {% macro ascii_fold(expr) -%}
     {{ return(adapter.dispatch('ascii_fold')(expr)) }}
 {%- endmacro %}
 
 {% macro default__ascii_fold(expr) -%}
-    lower(strip_accents({{ expr }}))
+    lower(strip_accents(replace({{ expr }}, 'ß', 'ss')))
+{%- endmacro %}
+
+{#- `expr` passed through regexp_replace(…, pattern, replacement, 'g') for each rule in order. -#}
+{% macro rewrite(expr, rules) -%}
+    {%- set ns = namespace(key=expr) -%}
+    {%- for pattern, replacement in rules -%}
+        {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
+    {%- endfor -%}
+    {{ ns.key }}
 {%- endmacro %}
 
 {#- Outlet key: "The Kyiv Independent", "Kyiv Independent" and "kyivindependent.com" → kyivindependent. -#}
@@ -20,32 +32,126 @@
         '[^a-z0-9]+', '', 'g')
 {%- endmacro %}
 
-{#- Base entity key: case, accents, apostrophes, punctuation, spacing, a leading "the" and
-    British/American spelling. Two names with the same base key are the same written name. -#}
+{#- Base entity key: case, accents, apostrophes, dots of abbreviations (U.N., Gen.), punctuation,
+    spacing, a leading "the" and British/American spelling. Two names with the same base key are
+    the same written name. -#}
 {% macro entity_base_key(expr) -%}
-    regexp_replace(
-        regexp_replace(
-            trim(regexp_replace(
-                regexp_replace({{ ascii_fold(expr) }}, '[''’ʼ`]', '', 'g'),
-                '[^a-z0-9]+', ' ', 'g')),
-            '^the ', ''),
-        'defence', 'defense', 'g')
+    {{ rewrite(
+        "trim(regexp_replace(regexp_replace(regexp_replace(" ~ ascii_fold(expr) ~ ", '[''’ʼ`.]', '', 'g'), '[^a-z0-9]+', ' ', 'g'), '^the ', ''))",
+        [('defence', 'defense'), ('organisation', 'organization'), ('centre', 'center'),
+         ('mechanised', 'mechanized')]
+    ) }}
 {%- endmacro %}
 
-{#- Entity match key: the base key plus romanisation rules for places and people, where the same
-    Ukrainian or Russian name is transliterated several ways (Izyum/Izium, Kupyansk/Koupiansk,
-    Balakliya/Balakliia, Zelensky/Zelenskyy/Zelenskiy). Units, organisations and weapons keep
-    the base key: their names are English phrases where these rules would only do harm. -#}
-{% macro entity_match_key(expr, type_expr) -%}
-    case when {{ type_expr }} in ('location', 'person') then
-        {#- a namespace, because a plain `set` inside a Jinja loop does not outlive the loop #}
-        {%- set ns = namespace(key=entity_base_key(expr)) %}
-        {%- for pattern, replacement in [
-            ('yu', 'iu'), ('ya', 'ia'), ('ye', 'ie'), ('yi', 'i'), ('ou', 'u'),
-            ('iy\\b', 'y'), ('yy', 'y'), ('ii', 'i'), ('ss', 's'), ('nn', 'n'), ('ll', 'l'), ('kh', 'h')
-        ] %}
-            {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" %}
-        {%- endfor %}
-        {{ ns.key }}
-    else {{ entity_base_key(expr) }} end
+{#- Core key: the base key without what does not name the thing, per entity type: descriptors
+    ("city", "tank", "missile"), titles and ranks before a person's name, a trailing ", mayor of
+    Kyiv"; and one spelling for what is written several ways: region/oblast, ordinal words and
+    suffixes, unit abbreviations (GTA, CAA, OMBr), "X of Russia"/"Russia's X"/"Russian X",
+    weapon designations with or without hyphens (S-300, S300, X-101/Kh-101). Numbers, ordinals,
+    country adjectives and city-vs-oblast stay in the key: they tell different things apart. -#}
+{% macro entity_core_key(expr, type_expr) -%}
+    case {{ type_expr }}
+        when 'location' then {{ rewrite(entity_base_key(expr), location_rules()) }}
+        when 'person' then {{ rewrite(entity_base_key("split_part(" ~ expr ~ ", ',', 1)"), person_rules()) }}
+        when 'military_unit' then {{ token_sorted(rewrite(entity_base_key(expr), country_rules() + unit_rules())) }}
+        when 'organization' then {{ token_sorted(rewrite(entity_base_key(expr), country_rules() + organization_rules())) }}
+        when 'weapon_system' then {{ rewrite(entity_base_key(expr), weapon_rules()) }}
+        else {{ entity_base_key(expr) }}
+    end
+{%- endmacro %}
+
+{#- Word order does not name an organisation or a unit ("Legion Freedom of Russia"): their keys
+    are their words sorted, without "of", "the" and "and". -#}
+{% macro token_sorted(expr) -%}
+    array_to_string(list_sort(list_filter(string_split({{ expr }}, ' '),
+        lambda t: t not in ('', 'of', 'the', 'and'))), ' ')
+{%- endmacro %}
+
+{% macro location_rules() -%}
+    {{ return([
+        ('^(city|town|village|settlement) of ', ''),
+        (' (city|town|village|settlement|urban type settlement)$', ''),
+        ('^river (.+)$', '\\1 river'),
+        (' (region|province|oblast region)$', ' oblast'),
+        (' (nuclear power plant|nuclear power station|nuclear plant|npp)$', ' npp'),
+        (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|dam)$', ' dam'),
+    ]) }}
+{%- endmacro %}
+
+{% macro person_rules() -%}
+    {{ return([
+        ('^.*\\b(president|minister|spokesman|spokeswoman|spokesperson|chief|mayor|leader|general|gen|col|colonel|lt|maj|major|lieutenant|lady|secretary|commander|head|chairman|chairwoman|chancellor|ambassador|premier|governor|envoy|dr|mr|mrs|ms|sen|senator|adviser|advisor|speaker|patriarch|marshal|admiral|adm|sgt|sergeant|captain|capt)\\s+', ''),
+        ('^(\\w+) \\w+(ovich|evich|ovych|evych|ovna|evna|ivna|ichna) (\\w+)$', '\\1 \\3'),
+    ]) }}
+{%- endmacro %}
+
+{% macro country_rules() -%}
+    {{ return([
+        ('^russias ', 'russian '), ('^ukraines ', 'ukrainian '),
+        ('^(.+) of (the )?(russian federation|russia|rf)$', 'russian \\1'),
+        ('^(.+) of ukraine$', 'ukrainian \\1'),
+        ('\\b(russian federation|russia)\\b', 'russian'), ('\\bukraine\\b', 'ukrainian'),
+    ]) }}
+{%- endmacro %}
+
+{% macro ordinal_rules() -%}
+    {%- set words = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'] -%}
+    {%- set rules = [] -%}
+    {%- for word in words -%}
+        {%- do rules.append(('\\b' ~ word ~ '\\b', loop.index | string)) -%}
+    {%- endfor -%}
+    {%- do rules.append(('\\b(\\d+) ?(st|nd|rd|th|ya|yi|iy)\\b', '\\1')) -%}
+    {{ return(rules) }}
+{%- endmacro %}
+
+{% macro unit_rules() -%}
+    {{ return(ordinal_rules() + [
+        ('\\bg?caa\\b', 'combined arms army'), ('\\bgta\\b', 'tank army'),
+        ('\\bombr\\b', 'mechanized brigade'), ('\\bmech\\b', 'mechanized'),
+        ('\\boshbr?\\b', 'assault brigade'), ('\\botbr\\b', 'tank brigade'),
+        ('\\bobrmp\\b', 'marine brigade'), ('\\bnaval infantry\\b', 'marine'), ('\\bmarines\\b', 'marine'),
+        ('\\b(mountain )?(air assault|airborne|vdv|parachute)\\b', 'airborne'),
+        ('\\b(guards|separate|spetsnaz|special forces|pmc|private military company|group|gruppe)\\b', ''),
+        ('\\bcorp\\b', 'corps'),
+    ]) }}
+{%- endmacro %}
+
+{% macro organization_rules() -%}
+    {{ return([
+        ('\\bmod\\b', 'ministry defense'), ('\\bdefense ministry\\b', 'ministry defense'),
+        ('\\b(pjsc|njsc|ojsc|jsc|npc|nnegc|llc|ltd|plc|inc|gmbh)\\b', ''),
+        ('\\bco operation\\b', 'cooperation'), ('\\bforces\\b', 'force'),
+    ]) }}
+{%- endmacro %}
+
+{% macro weapon_rules() -%}
+    {{ return([
+        ('\\b\\d+ ?mm\\b', ''),
+        ('\\b(main battle tank|tanks?|kamikaze drones?|drones?|uavs?|loitering munitions?|cruise missiles?|ballistic missiles?|anti ?tank missiles?|anti ?tank|missiles?|rocket launchers?|rockets?|launchers?|radars?|air defense systems?|air defense|sam systems?|systems?|self propelled howitzers?|howitzers?|spaag|fighter jets?|fighters?|jets?|aircraft|bombers?|helicopters?|multiple launch rocket systems?|mlrs)\\b', ''),
+        ('^(sukhoi|baykar|zala|flakpanzer|lockheed martin|raytheon) ', ''),
+        ('^leo\\b', 'leopard'),
+        ('\\b(x|ch) (\\d)', 'kh \\2'),
+        ('([a-z]) (\\d)', '\\1\\2'),
+        ('(\\d) ([a-z]{1,2}\\d*)\\b', '\\1\\2'),
+        ('^ +| +$', ''), ('  +', ' '),
+    ]) }}
+{%- endmacro %}
+
+{#- Romanisation key for places and people: one spelling for the ways the same Ukrainian or
+    Russian name is written in English, German and French (Kupyansk/Koupiansk/Kupjansk,
+    Charkiw/Kharkov/Kharkiv, Tschassiw Jar/Chasiv Yar, Sievierodonetsk/Severodonetsk) and for
+    Russian/Ukrainian g/h, o/i and i/y. Applied to a core key. Units, organisations and weapons
+    keep the core key: their names are English phrases where these rules would only do harm. -#}
+{% macro romanised_key(key_expr) -%}
+    {%- set doubles = [] -%}
+    {%- for letter in 'abcdefghijklmnopqrstuvwxyz' -%}
+        {%- do doubles.append((letter ~ letter ~ '+', letter)) -%}
+    {%- endfor -%}
+    {{ rewrite(key_expr, [
+        ('tsch', 'ch'), ('sch', 'sh'), ('tch', 'ch'), ('w', 'v'), ('j', 'y'), ('x', 'ks'),
+        ('tz', 'z'), ('ts', 'z'), ('kh', 'h'), ('g', 'h'), ('ou', 'u'), ('zh', 'z'),
+        ('y', 'i'), ('ie', 'e'),
+    ] + doubles + [
+        ('ovo\\b', 'ove'), ('[oe]v\\b', 'iv'),
+    ]) }}
 {%- endmacro %}

@@ -1,4 +1,5 @@
--- Every spelling seen in the data (per type) and the entity it resolves to, with how.
+-- Every spelling seen (per type), the entity it resolves to, how it was matched and how sure
+-- the match is; with the id the registry first gave it when a later decision moved it.
 with
 
 resolved as (
@@ -11,6 +12,10 @@ final as (
         entity_type,
         entity_id,
         match_method,
+        match_score,
+        matched_name,
+        registered_entity_id,
+        decision,
         n_mentions
     from resolved
 )

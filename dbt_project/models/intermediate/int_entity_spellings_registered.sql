@@ -1,0 +1,470 @@
+-- The entity registry: every spelling (name as written, entity type) ever seen, with the entity
+-- id it was given when it first arrived and how it was matched. A registered spelling never
+-- changes entity: new aliases, new rules and re-runs only decide where *new* spellings go, and
+-- a later merge or split is a recorded decision (seed entity_resolution_decisions, applied in
+-- int_entity_mentions_resolved), never a silent re-key. Hence `full_refresh: false`: a full
+-- refresh of the warehouse keeps the registry.
+--
+-- New spellings are resolved in layers, blocked by entity type (docs/entity-resolution.md):
+--   1. key match: the spelling's match key (macros/name_keys.sql: normalised, descriptors and
+--      titles dropped, romanised for places and people) equals a curated alias's (seed
+--      entity_aliases) or a registered spelling's: exact / normalized / rule / transliteration
+--      / curated_alias, score 1;
+--   2. structural rules, when exactly one entity fits: a person's surname alone (surname), a
+--      weapon's designation alone (designation), a unit or organisation without its country
+--      adjective (country_implied);
+--   3. fuzzy: Jaro-Winkler similarity of match keys at or above the threshold, where numbers,
+--      designators (oblast, river, army, brigade…) and country adjectives agree exactly, and a
+--      place is never matched to a longer name that starts with it (Pokrovsk/Pokrovske);
+--   4. otherwise a new entity; near or ambiguous candidates are kept in review_candidates
+--      (published as review_entity_matches) for a person to decide.
+-- New spellings sharing a match key form one group and resolve together; a group may attach to
+-- another new group only if that group is more frequent (then by key), so one run's spellings
+-- find each other without cycles.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail',
+) }}
+
+{%- set fuzzy_threshold = 0.93 -%}
+{%- set review_floor = 0.85 -%}
+{%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank|assault|mechanized|artillery|navy|police' -%}
+{%- set countries = 'russian|ukrainian|belarusian|american|us|german|french|british|polish|chechen|iranian|turkish|european|nato|un' -%}
+
+with
+
+batch as (
+    select {{ current_staging_batch() }} as registered_batch
+),
+
+counted as (
+    select mention_name, entity_type, n_mentions from {{ ref('int_entity_spellings_counted') }}
+),
+
+curated as (
+    select entity_type, alias, canonical_name from {{ ref('entity_aliases') }}
+),
+
+given_names as (
+    select variant, canonical from {{ ref('given_name_variants') }}
+),
+
+registered as (
+    {% if is_incremental() %}
+        select mention_name, entity_type, entity_id from {{ this }}
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as mention_name,
+            cast(null as {{ dbt.type_string() }}) as entity_type,
+            cast(null as {{ dbt.type_string() }}) as entity_id
+        where 1 = 0
+    {% endif %}
+),
+
+new_spellings as (
+    select counted.mention_name, counted.entity_type, counted.n_mentions
+    from counted
+    left join registered
+        on registered.mention_name = counted.mention_name
+        and registered.entity_type = counted.entity_type
+    where registered.mention_name is null
+),
+
+curated_names as (
+    -- canonical names match themselves too, so "Vovchansk" finds its curated entity
+    select entity_type, alias as name, canonical_name from curated
+    union
+    select entity_type, canonical_name, canonical_name from curated
+),
+
+-- Every name any layer compares: new spellings, registered spellings, curated names.
+names as (
+    select 'new' as side, entity_type, mention_name as name, n_mentions,
+        cast(null as {{ dbt.type_string() }}) as entity_id,
+        cast(null as {{ dbt.type_string() }}) as canonical_name
+    from new_spellings
+    {% if is_incremental() %}
+    union all
+    select 'registered', registered.entity_type, registered.mention_name,
+        coalesce(counted.n_mentions, 0), registered.entity_id, null
+    from registered
+    left join counted
+        on counted.mention_name = registered.mention_name
+        and counted.entity_type = registered.entity_type
+    {% endif %}
+    union all
+    select 'curated', entity_type, name, 0, null, canonical_name
+    from curated_names
+),
+
+cored as (
+    select
+        *,
+        {{ entity_base_key('name') }} as base_key,
+        {{ entity_core_key('name', 'entity_type') }} as core_key
+    from names
+),
+
+given_named as (
+    -- a person's given name in one romanisation (Vladimir/Wladimir/Volodymyr → volodymyr)
+    select
+        cored.*,
+        case
+            when given_names.canonical is not null
+                then given_names.canonical || substr(cored.core_key, length(split_part(cored.core_key, ' ', 1)) + 1)
+            else cored.core_key
+        end as named_key
+    from cored
+    left join given_names
+        on cored.entity_type = 'person'
+        and cored.core_key like '% %'
+        and given_names.variant = split_part(cored.core_key, ' ', 1)
+),
+
+keyed as (
+    select
+        *,
+        case when entity_type in ('location', 'person')
+            then {{ romanised_key('named_key') }}
+            else named_key
+        end as match_key
+    from given_named
+),
+
+curated_ids as (
+    -- a curated entity's id hashes its canonical name's match key, as a new entity's does
+    select distinct
+        entity_type, canonical_name,
+        {{ dbt.hash("entity_type || ':' || match_key") }} as entity_id
+    from keyed
+    where side = 'curated' and name = canonical_name
+),
+
+-- Layer 1: match keys equal. Curated names come first, then registered spellings.
+key_targets as (
+    select keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
+        keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
+        'curated_alias' as layer, 1 as layer_rank
+    from keyed
+    inner join curated_ids
+        on curated_ids.entity_type = keyed.entity_type
+        and curated_ids.canonical_name = keyed.canonical_name
+    where keyed.side = 'curated'
+    union all
+    select entity_type, match_key, entity_id, name, core_key, base_key, null, 'registered', 2
+    from keyed
+    where side = 'registered'
+),
+
+groups as (
+    select
+        entity_type,
+        match_key,
+        sum(n_mentions) as n_mentions,
+        arg_max(name, n_mentions * 1000000 - length(name)) as anchor_name,
+        {{ dbt.hash("entity_type || ':' || match_key") }} as group_entity_id
+    from keyed
+    where side = 'new'
+    group by entity_type, match_key
+),
+
+key_matched as (
+    select entity_type, match_key, entity_id, matched_name, matched_core_key, matched_base_key, curated_name, layer
+    from (
+        select
+            groups.entity_type, groups.match_key, key_targets.entity_id, key_targets.matched_name,
+            key_targets.matched_core_key, key_targets.matched_base_key, key_targets.curated_name, key_targets.layer,
+            row_number() over (
+                partition by groups.entity_type, groups.match_key
+                order by key_targets.layer_rank,
+                    case when key_targets.matched_name = groups.anchor_name then 0 else 1 end,
+                    key_targets.entity_id
+            ) as target_rank
+        from groups
+        inner join key_targets
+            on key_targets.entity_type = groups.entity_type
+            and key_targets.match_key = groups.match_key
+    ) as ranked
+    where target_rank = 1
+),
+
+-- What the later layers compare a key by.
+features as (
+    select
+        *,
+        len(tokens) as n_tokens,
+        tokens[1] as first_token,
+        -- an oblast's name as a city's stem: Kharkivska/Kurskaya oblast → harkiv/kur
+        case when tokens[len(tokens)] = 'oblast' then regexp_replace(tokens[1], '(s?kaia|s?ka)$', '') end as oblast_stem,
+        tokens[len(tokens)] as last_token,
+        array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
+        array_to_string(list_sort(regexp_extract_all(match_key, '\d+')), ' ') as numbers,
+        array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ designators }})\b')), ' ') as designators,
+        array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ countries }})\b')), ' ') as countries,
+        trim(regexp_replace(regexp_replace(match_key, '\b({{ countries }})\b', '', 'g'), '  +', ' ', 'g')) as countryless_key,
+        case when len(list_filter(tokens, lambda t: regexp_matches(t, '\d'))) = 1
+            then list_filter(tokens, lambda t: regexp_matches(t, '\d'))[1]
+        end as designation
+    from (
+        select *, string_split(match_key, ' ') as tokens
+        from (
+            -- the targets a group without a key match may join: every known entity's keys, and
+            -- the other new groups (as their own prospective entity)
+            select entity_type, match_key, entity_id, matched_name as target_name, curated_name,
+                'known' as target_side, cast(null as bigint) as n_mentions
+            from key_targets
+            union all
+            select entity_type, match_key, group_entity_id, anchor_name, null, 'new', n_mentions
+            from groups
+        ) as targets
+    ) as tokenised
+),
+
+unmatched as (
+    select features.*
+    from features
+    left join key_matched
+        on key_matched.entity_type = features.entity_type
+        and key_matched.match_key = features.match_key
+    where features.target_side = 'new' and key_matched.match_key is null
+),
+
+pairs as (
+    -- blocking: same type, and the same first letter, last three letters, surname or
+    -- designation; a new group only looks up to more frequent groups
+    select
+        g.entity_type,
+        g.match_key,
+        t.match_key as target_key,
+        t.entity_id as target_entity_id,
+        t.target_name,
+        t.curated_name,
+        t.target_side,
+        case
+            when g.entity_type = 'person' and g.n_tokens = 1 and t.n_tokens > 1
+                and damerau_levenshtein(g.match_key, t.last_token) <= case when len(g.match_key) < 6 then 0 else 1 end
+                then 'surname'
+            when g.entity_type = 'person' and g.n_tokens > 1 and t.n_tokens > 1 and g.n_tokens <> t.n_tokens
+                and g.first_token = t.first_token and g.last_token = t.last_token
+                then 'surname'
+            when g.entity_type = 'location' and g.designators = 'oblast' and t.designators = 'oblast'
+                and g.n_tokens = 2 and t.n_tokens = 2 and least(len(g.oblast_stem), len(t.oblast_stem)) >= 3
+                and (starts_with(t.oblast_stem, g.oblast_stem) or starts_with(g.oblast_stem, t.oblast_stem))
+                then 'rule'
+            when g.entity_type = 'weapon_system' and g.designation is not null and g.designation = t.designation
+                and g.numbers = t.numbers and g.variant_letters = t.variant_letters
+                then 'designation'
+            when g.entity_type = 'weapon_system' and g.n_tokens = 1 and g.numbers = '' and t.designation is not null
+                and list_contains(t.tokens, g.match_key)
+                then 'designation'
+            when g.entity_type in ('military_unit', 'organization') and g.countryless_key = t.countryless_key
+                and (g.countries = '' or t.countries = '')
+                then 'country_implied'
+            else 'fuzzy'
+        end as layer,
+        jaro_winkler_similarity(g.match_key, t.match_key) as similarity,
+        damerau_levenshtein(g.match_key, t.match_key) as edits,
+        least(len(g.match_key), len(t.match_key)) as shorter_length,
+        g.numbers = t.numbers
+            and g.designators = t.designators
+            and g.countries = t.countries
+            and g.variant_letters = t.variant_letters
+            and not (g.entity_type in ('location', 'person') and g.n_tokens <> t.n_tokens)
+            and not (g.entity_type = 'location' and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key)))
+            as guards_pass
+    from unmatched as g
+    inner join features as t
+        on t.entity_type = g.entity_type
+        and t.match_key <> g.match_key
+        and (
+            left(t.match_key, 1) = left(g.match_key, 1)
+            or right(t.match_key, 3) = right(g.match_key, 3)
+            or (g.n_tokens = 1 and left(t.last_token, 1) = left(g.match_key, 1))
+            or (g.n_tokens = 1 and right(t.last_token, 3) = right(g.match_key, 3))
+            or t.designation = g.designation
+            or (g.n_tokens = 1 and list_contains(t.tokens, g.match_key))
+            or t.countryless_key = g.countryless_key
+        )
+    where t.target_side = 'known'
+        or t.n_mentions > g.n_mentions
+        or (t.n_mentions = g.n_mentions and t.match_key < g.match_key)
+),
+
+scored as (
+    select
+        *,
+        case
+            when layer = 'surname' then 0.9
+            when layer = 'rule' then 0.95
+            when layer = 'designation' then 0.95
+            when layer = 'country_implied' then 0.9
+            else similarity
+        end as score,
+        layer <> 'fuzzy' or (
+            -- short keys are acronyms (ICC/ICRC), where one letter is another name
+            guards_pass and shorter_length >= 5
+            and (similarity >= {{ fuzzy_threshold }} or edits = 1)
+            and edits <= case when shorter_length >= 8 then 2 else 1 end
+        ) as acceptable
+    from pairs
+),
+
+acceptable_pairs as (
+    select *, max(score) over (partition by entity_type, match_key) as best_score
+    from scored
+    where acceptable
+),
+
+closeness as (
+    -- ambiguous when another entity scores within 0.02 of the best
+    select entity_type, match_key, count(distinct target_entity_id) as n_close_entities
+    from acceptable_pairs
+    where score >= best_score - 0.02
+    group by entity_type, match_key
+),
+
+best as (
+    select
+        *,
+        row_number() over (
+            partition by entity_type, match_key
+            order by score desc, case when target_side = 'known' then 0 else 1 end, target_key
+        ) as target_rank
+    from acceptable_pairs
+),
+
+attached as (
+    select best.entity_type, best.match_key, best.target_entity_id, best.target_name, best.curated_name,
+        best.target_side, best.layer, best.score
+    from best
+    inner join closeness
+        on closeness.entity_type = best.entity_type
+        and closeness.match_key = best.match_key
+    where best.target_rank = 1 and closeness.n_close_entities = 1
+),
+
+review as (
+    -- near misses, guard-blocked look-alikes and ambiguous ties of groups left as new entities,
+    -- each candidate name once (its best pair)
+    select
+        entity_type,
+        match_key,
+        list(
+            {'candidate_name': target_name, 'candidate_entity_id': target_entity_id,
+             'score': round(score, 4), 'reason': reason}
+            order by score desc, target_name
+        ) as review_candidates
+    from (
+        select
+            scored.entity_type,
+            scored.match_key,
+            scored.target_name,
+            scored.target_entity_id,
+            scored.score,
+            case
+                when scored.acceptable then 'ambiguous'
+                when not scored.guards_pass then 'guard_failed'
+                else 'below_threshold'
+            end as reason,
+            row_number() over (
+                partition by scored.entity_type, scored.match_key, scored.target_name
+                order by scored.score desc, scored.target_entity_id
+            ) as pair_rank
+        from scored
+        left join attached
+            on attached.entity_type = scored.entity_type
+            and attached.match_key = scored.match_key
+        where attached.match_key is null
+            and scored.score >= {{ review_floor }}
+    ) as candidates
+    where pair_rank = 1
+    group by entity_type, match_key
+),
+
+-- One decision per new group: key match, else attached, else its own new entity. An attachment
+-- to another new group follows that group's own decision (two hops: a chain no longer than that
+-- cannot form, since each hop goes to a more frequent group).
+decided as (
+    select
+        groups.entity_type,
+        groups.match_key,
+        groups.anchor_name,
+        groups.group_entity_id,
+        coalesce(key_matched.curated_name, attached.curated_name) as curated_name,
+        coalesce(key_matched.entity_id, attached.target_entity_id, groups.group_entity_id) as entity_id,
+        case
+            when key_matched.layer is not null then key_matched.layer
+            when attached.layer is not null then attached.layer
+            else 'new'
+        end as layer,
+        coalesce(key_matched.matched_name, attached.target_name) as matched_name,
+        key_matched.matched_core_key,
+        key_matched.matched_base_key,
+        attached.score as attached_score,
+        attached.target_side
+    from groups
+    left join key_matched
+        on key_matched.entity_type = groups.entity_type
+        and key_matched.match_key = groups.match_key
+    left join attached
+        on attached.entity_type = groups.entity_type
+        and attached.match_key = groups.match_key
+),
+
+followed as (
+    select
+        decided.*,
+        coalesce(second_hop.entity_id, first_hop.entity_id, decided.entity_id) as final_entity_id,
+        coalesce(decided.curated_name, first_hop.curated_name, second_hop.curated_name) as final_curated_name
+    from decided
+    left join decided as first_hop
+        on decided.target_side = 'new'
+        and first_hop.group_entity_id = decided.entity_id
+    left join decided as second_hop
+        on first_hop.target_side = 'new'
+        and second_hop.group_entity_id = first_hop.entity_id
+),
+
+final as (
+    select
+        spelling.name as mention_name,
+        spelling.entity_type,
+        followed.final_entity_id as entity_id,
+        case
+            when followed.layer = 'curated_alias' and spelling.name = followed.curated_name then 'exact'
+            when followed.layer = 'curated_alias' then 'curated_alias'
+            when followed.layer = 'registered' and spelling.name = followed.matched_name then 'exact'
+            when followed.layer = 'registered' and spelling.base_key = followed.matched_base_key then 'normalized'
+            when followed.layer = 'registered' and spelling.core_key = followed.matched_core_key then 'rule'
+            when followed.layer = 'registered' then 'transliteration'
+            when followed.layer <> 'new' then followed.layer
+            when spelling.name = followed.anchor_name then 'new'
+            when spelling.base_key = {{ entity_base_key('followed.anchor_name') }} then 'normalized'
+            else 'transliteration'
+        end as match_method,
+        case
+            when followed.layer = 'new' and spelling.name = followed.anchor_name then null
+            else cast(coalesce(followed.attached_score, 1.0) as double)
+        end as match_score,
+        case when spelling.name = followed.anchor_name and followed.layer = 'new'
+            then null else coalesce(followed.matched_name, followed.anchor_name)
+        end as matched_name,
+        followed.final_curated_name as curated_name,
+        spelling.match_key,
+        review.review_candidates,
+        batch.registered_batch
+    from keyed as spelling
+    inner join followed
+        on followed.entity_type = spelling.entity_type
+        and followed.match_key = spelling.match_key
+    left join review
+        on review.entity_type = spelling.entity_type
+        and review.match_key = spelling.match_key
+        and followed.layer = 'new'
+    cross join batch
+    where spelling.side = 'new'
+)
+
+select * from final
