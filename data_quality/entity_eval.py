@@ -53,11 +53,12 @@ def load_labels(path: Path = LABELS) -> pl.DataFrame:
     )
 
 
-def label_records(labels: pl.DataFrame, per_event: int = MENTIONS_PER_EVENT) -> list[dict]:
-    """Contract-shaped export records that name the labelled mentions, `per_event` at a time."""
+def label_records(labels: pl.DataFrame, per_event: int = MENTIONS_PER_EVENT, first_number: int = 1) -> list[dict]:
+    """Contract-shaped export records that name the labelled mentions, `per_event` at a time
+    (events numbered from `first_number`, so that several batches make distinct events)."""
     mentions = labels.select("mention", "entity_type").rows()
     records = []
-    for number, start in enumerate(range(0, len(mentions), per_event), start=1):
+    for number, start in enumerate(range(0, len(mentions), per_event), start=first_number):
         event_id = f"eval-{number:05d}"
         records.append(
             {

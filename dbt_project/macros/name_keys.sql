@@ -73,6 +73,7 @@
         (' (city|town|village|settlement|urban type settlement)$', ''),
         ('^river (.+)$', '\\1 river'),
         (' (region|province|oblast region)$', ' oblast'),
+        ('^(\\w+?)(shch|chch|shh)yna$', '\\1 oblast'),
         (' (nuclear power plant|nuclear power station|nuclear plant|npp)$', ' npp'),
         (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|dam)$', ' dam'),
     ]) }}
@@ -154,4 +155,14 @@
     ] + doubles + [
         ('ovo\\b', 'ove'), ('[oe]v\\b', 'iv'),
     ]) }}
+{%- endmacro %}
+
+{#- Entity match key: the core key, romanised for places and people. (A person's given name is
+    then put in one romanisation by int_entity_spellings_registered, through seed
+    given_name_variants.) -#}
+{% macro entity_match_key(expr, type_expr) -%}
+    case when {{ type_expr }} in ('location', 'person')
+        then {{ romanised_key(entity_core_key(expr, type_expr)) }}
+        else {{ entity_core_key(expr, type_expr) }}
+    end
 {%- endmacro %}

@@ -103,34 +103,33 @@ cored as (
     select
         *,
         {{ entity_base_key('name') }} as base_key,
-        {{ entity_core_key('name', 'entity_type') }} as core_key
+        {{ entity_core_key('name', 'entity_type') }} as core_key,
+        {{ entity_match_key('name', 'entity_type') }} as romanised_match_key
     from names
 ),
 
-given_named as (
+given_name_keys as (
+    -- romanised like the names they replace; one canonical per variant key
+    select {{ romanised_key('variant') }} as variant_key, min({{ romanised_key('canonical') }}) as canonical_key
+    from given_names
+    group by {{ romanised_key('variant') }}
+),
+
+keyed as (
     -- a person's given name in one romanisation (Vladimir/Wladimir/Volodymyr → volodymyr)
     select
         cored.*,
         case
-            when given_names.canonical is not null
-                then given_names.canonical || substr(cored.core_key, length(split_part(cored.core_key, ' ', 1)) + 1)
-            else cored.core_key
-        end as named_key
-    from cored
-    left join given_names
-        on cored.entity_type = 'person'
-        and cored.core_key like '% %'
-        and given_names.variant = split_part(cored.core_key, ' ', 1)
-),
-
-keyed as (
-    select
-        *,
-        case when entity_type in ('location', 'person')
-            then {{ romanised_key('named_key') }}
-            else named_key
+            when given_name_keys.canonical_key is not null
+                then given_name_keys.canonical_key
+                    || substr(cored.romanised_match_key, length(split_part(cored.romanised_match_key, ' ', 1)) + 1)
+            else cored.romanised_match_key
         end as match_key
-    from given_named
+    from cored
+    left join given_name_keys
+        on cored.entity_type = 'person'
+        and cored.romanised_match_key like '% %'
+        and given_name_keys.variant_key = split_part(cored.romanised_match_key, ' ', 1)
 ),
 
 curated_ids as (
@@ -179,6 +178,7 @@ key_matched as (
             row_number() over (
                 partition by groups.entity_type, groups.match_key
                 order by key_targets.layer_rank,
+                    case when key_targets.matched_name = key_targets.curated_name then 0 else 1 end,
                     case when key_targets.matched_name = groups.anchor_name then 0 else 1 end,
                     key_targets.entity_id
             ) as target_rank
@@ -197,7 +197,10 @@ features as (
         len(tokens) as n_tokens,
         tokens[1] as first_token,
         -- an oblast's name as a city's stem: Kharkivska/Kurskaya oblast → harkiv/kur
-        case when tokens[len(tokens)] = 'oblast' then regexp_replace(tokens[1], '(s?kaia|s?ka)$', '') end as oblast_stem,
+        -- (and without a final -iv/-ov, which romanisation makes of Dnipropetrov(shchyna))
+        case when tokens[len(tokens)] = 'oblast'
+            then regexp_replace(regexp_replace(tokens[1], '(s?kaia|s?ka)$', ''), '(.{4,})[oie]v$', '\1')
+        end as oblast_stem,
         tokens[len(tokens)] as last_token,
         array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
         array_to_string(list_sort(regexp_extract_all(match_key, '\d+')), ' ') as numbers,
@@ -211,13 +214,19 @@ features as (
         select *, string_split(match_key, ' ') as tokens
         from (
             -- the targets a group without a key match may join: every known entity's keys, and
-            -- the other new groups (as their own prospective entity)
+            -- the other new groups without one (as their own prospective entity; a group with a
+            -- key match is there already, under its known entity's key)
             select entity_type, match_key, entity_id, matched_name as target_name, curated_name,
                 'known' as target_side, cast(null as bigint) as n_mentions
             from key_targets
             union all
-            select entity_type, match_key, group_entity_id, anchor_name, null, 'new', n_mentions
+            select groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null, 'new',
+                groups.n_mentions
             from groups
+            left join key_matched
+                on key_matched.entity_type = groups.entity_type
+                and key_matched.match_key = groups.match_key
+            where key_matched.match_key is null
         ) as targets
     ) as tokenised
 ),
@@ -317,10 +326,40 @@ acceptable_pairs as (
     where acceptable
 ),
 
+first_choices as (
+    -- each group's best acceptable target before ambiguity is judged
+    select entity_type, match_key, target_entity_id
+    from (
+        select
+            entity_type, match_key, target_entity_id,
+            row_number() over (
+                partition by entity_type, match_key
+                order by score desc, case when target_side = 'known' then 0 else 1 end, target_key
+            ) as choice_rank
+        from acceptable_pairs
+    ) as ranked
+    where choice_rank = 1
+),
+
+resolved_pairs as (
+    -- a new group as a target stands for where it is itself going: "Medvedev" is not
+    -- ambiguous between Dmitry Medvedev and the typo "Dmitry Medvdev" that joins him
+    select
+        acceptable_pairs.*,
+        case when acceptable_pairs.target_side = 'new'
+            then coalesce(first_choices.target_entity_id, acceptable_pairs.target_entity_id)
+            else acceptable_pairs.target_entity_id
+        end as resolved_entity_id
+    from acceptable_pairs
+    left join first_choices
+        on first_choices.entity_type = acceptable_pairs.entity_type
+        and first_choices.match_key = acceptable_pairs.target_key
+),
+
 closeness as (
     -- ambiguous when another entity scores within 0.02 of the best
-    select entity_type, match_key, count(distinct target_entity_id) as n_close_entities
-    from acceptable_pairs
+    select entity_type, match_key, count(distinct resolved_entity_id) as n_close_entities
+    from resolved_pairs
     where score >= best_score - 0.02
     group by entity_type, match_key
 ),
@@ -332,7 +371,7 @@ best as (
             partition by entity_type, match_key
             order by score desc, case when target_side = 'known' then 0 else 1 end, target_key
         ) as target_rank
-    from acceptable_pairs
+    from resolved_pairs
 ),
 
 attached as (
@@ -433,12 +472,13 @@ final as (
         spelling.entity_type,
         followed.final_entity_id as entity_id,
         case
-            when followed.layer = 'curated_alias' and spelling.name = followed.curated_name then 'exact'
-            when followed.layer = 'curated_alias' then 'curated_alias'
-            when followed.layer = 'registered' and spelling.name = followed.matched_name then 'exact'
-            when followed.layer = 'registered' and spelling.base_key = followed.matched_base_key then 'normalized'
-            when followed.layer = 'registered' and spelling.core_key = followed.matched_core_key then 'rule'
-            when followed.layer = 'registered' then 'transliteration'
+            -- a key match: to a curated alias, or else named by how far the spelling is from
+            -- the name it matched (a curated canonical name or a registered spelling)
+            when followed.layer = 'curated_alias' and followed.matched_name <> followed.curated_name then 'curated_alias'
+            when followed.layer in ('curated_alias', 'registered') and spelling.name = followed.matched_name then 'exact'
+            when followed.layer in ('curated_alias', 'registered') and spelling.base_key = followed.matched_base_key then 'normalized'
+            when followed.layer in ('curated_alias', 'registered') and spelling.core_key = followed.matched_core_key then 'rule'
+            when followed.layer in ('curated_alias', 'registered') then 'transliteration'
             when followed.layer <> 'new' then followed.layer
             when spelling.name = followed.anchor_name then 'new'
             when spelling.base_key = {{ entity_base_key('followed.anchor_name') }} then 'normalized'

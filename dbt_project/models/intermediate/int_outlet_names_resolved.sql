@@ -1,7 +1,10 @@
 -- Every outlet spelling seen in reports or `sources` lists, resolved to an outlet through the
--- registry (canonical names, aliases, domains; all compared by outlet_key). A spelling the
--- registry does not know becomes an unregistered outlet of its own, keyed by its normalised form
--- so that its variants ("Kharkiv Today", "kharkivtoday.com") still meet.
+-- registry: canonical names, aliases and domains compared by outlet_key ("The Kyiv Independent",
+-- "kyivindependent.com"), then a guarded fuzzy match for typos (one edit, keys of 6 letters or
+-- more, exactly one registered outlet that close: "Reuters"/"Reutres"; short keys are
+-- abbreviations, where one letter is another outlet). A spelling the registry does not know
+-- becomes an unregistered outlet of its own, keyed by its normalised form so that its variants
+-- ("Kharkiv Today", "kharkivtoday.com") still meet.
 -- Incremental: a spelling resolves the same way whatever else was seen, so a run only appends
 -- the spellings of the new staging batches that are not here yet.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
@@ -60,26 +63,59 @@ keyed as (
     from spellings
 ),
 
-final as (
-    select
-        keyed.outlet_as_written,
-        keyed.outlet_key,
-        coalesce(
-            registry_keys.outlet_id,
-            'unregistered_' || coalesce(nullif(keyed.outlet_key, ''), {{ dbt.hash('keyed.outlet_as_written') }})
-        ) as outlet_id,
-        case
-            when registry.outlet_name = keyed.outlet_as_written then 'exact'
-            when registry_keys.outlet_id is not null then 'registry_alias'
-            else 'unregistered'
-        end as match_method,
-        batch.rebuilt_batch
+key_matched as (
+    select keyed.outlet_as_written, keyed.outlet_key, registry_keys.outlet_id
     from keyed
-    cross join batch
     left join registry_keys
         on registry_keys.outlet_key = keyed.outlet_key
+),
+
+fuzzy_candidates as (
+    select
+        key_matched.outlet_as_written,
+        registry_keys.outlet_id,
+        max(jaro_winkler_similarity(key_matched.outlet_key, registry_keys.outlet_key)) as similarity
+    from key_matched
+    inner join registry_keys
+        on damerau_levenshtein(key_matched.outlet_key, registry_keys.outlet_key) = 1
+        and least(length(key_matched.outlet_key), length(registry_keys.outlet_key)) >= 6
+    where key_matched.outlet_id is null
+    group by key_matched.outlet_as_written, registry_keys.outlet_id
+),
+
+fuzzy_matched as (
+    select outlet_as_written, min(outlet_id) as outlet_id, max(similarity) as similarity
+    from fuzzy_candidates
+    group by outlet_as_written
+    having count(*) = 1
+),
+
+final as (
+    select
+        key_matched.outlet_as_written,
+        key_matched.outlet_key,
+        coalesce(
+            key_matched.outlet_id,
+            fuzzy_matched.outlet_id,
+            'unregistered_' || coalesce(nullif(key_matched.outlet_key, ''), {{ dbt.hash('key_matched.outlet_as_written') }})
+        ) as outlet_id,
+        case
+            when registry.outlet_name = key_matched.outlet_as_written then 'exact'
+            when key_matched.outlet_id is not null then 'registry_alias'
+            when fuzzy_matched.outlet_id is not null then 'fuzzy'
+            else 'unregistered'
+        end as match_method,
+        case
+            when key_matched.outlet_id is not null then 1.0
+            else fuzzy_matched.similarity
+        end as match_score,
+        batch.rebuilt_batch
+    from key_matched
+    cross join batch
+    left join fuzzy_matched
+        on fuzzy_matched.outlet_as_written = key_matched.outlet_as_written
     left join registry
-        on registry.outlet_id = registry_keys.outlet_id
+        on registry.outlet_id = key_matched.outlet_id
 )
 
 select * from final

@@ -1,0 +1,117 @@
+"""Stable entity ids (issue 5): a spelling keeps the entity id the registry gave it through new
+spellings, full refreshes and new curated aliases; a merge or split decided later is a recorded
+decision beside the registered id, never a silent re-key."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from data_quality.entity_eval import label_records
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
+from tests.integration.conftest import run_pipeline, settings_for
+
+pytestmark = pytest.mark.integration
+
+FIRST = [
+    ("Kupiansk", "location"), ("Kharkiv", "location"), ("Kharkiv Oblast", "location"),
+    ("Valery Gerasimov", "person"), ("Kamianka", "location"), ("Stone Village", "location"),
+]  # fmt: skip
+SECOND = [
+    ("Kupyansk", "location"), ("Kupainsk", "location"), ("Gerasimov", "person"),
+    ("Kharkivska oblast", "location"), ("Kharkiv city", "location"), ("Charkiw", "location"),
+]  # fmt: skip
+
+
+def _land(settings: Settings, name: str, mentions: list[tuple[str, str]], first_number: int) -> None:
+    labels = pl.DataFrame(mentions, schema=["mention", "entity_type"], orient="row")
+    with open(settings.landing_dir / name, "w", encoding="utf-8") as out:
+        for record in label_records(labels, first_number=first_number):
+            out.write(json.dumps(record) + "\n")
+
+
+def _aliases(db: Path, table: str = "dim_entity_aliases") -> dict[str, tuple]:
+    """alias → (entity_id, registered_entity_id, match_method, match_score, decision)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "select alias, entity_id, registered_entity_id, match_method, match_score, decision "
+            f"from {table} where entity_type in ('location', 'person')"
+        ).fetchall()
+    return {alias: tuple(rest) for alias, *rest in rows}
+
+
+@pytest.fixture(scope="module")
+def two_batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict, dict]:
+    """The aliases after a first batch, and after a second batch of new spellings."""
+    settings = settings_for(tmp_path_factory.mktemp("registry"))
+    _land(settings, "first.jsonl", FIRST, 1)
+    assert run_pipeline(settings).published
+    first = _aliases(settings.published_db)
+    _land(settings, "second.jsonl", SECOND, 100)
+    assert run_pipeline(settings).published
+    return settings, first, _aliases(settings.published_db)
+
+
+def test_new_spellings_join_registered_entities_and_old_ids_stay(two_batches) -> None:
+    _, first, second = two_batches
+    for alias, (entity_id, *_rest) in first.items():
+        assert second[alias][0] == entity_id, alias
+    kupiansk, kharkiv_oblast, kharkiv = first["Kupiansk"][0], first["Kharkiv Oblast"][0], first["Kharkiv"][0]
+    assert second["Kupyansk"][0] == kupiansk
+    assert second["Charkiw"][0] == kharkiv and second["Charkiw"][2] == "transliteration"
+    assert second["Kupainsk"][0] == kupiansk and second["Kupainsk"][2] == "fuzzy"
+    assert 0.9 <= second["Kupainsk"][3] < 1
+    assert second["Gerasimov"][0] == first["Valery Gerasimov"][0] and second["Gerasimov"][2] == "surname"
+    assert second["Kharkivska oblast"][0] == kharkiv_oblast
+    assert second["Kharkiv city"][0] == kharkiv != kharkiv_oblast
+
+
+def test_a_full_refresh_keeps_every_id(two_batches) -> None:
+    settings, _, second = two_batches
+    assert run_pipeline(settings, dbt_full_refresh=True).published
+    assert _aliases(settings.published_db) == second
+
+
+def _build_with_seeds(settings: Settings, tmp_path: Path, seeds: dict[str, str]) -> None:
+    """`dbt build --full-refresh` of a copy of the project whose seeds have `seeds` appended."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    for seed, rows in seeds.items():
+        with open(project / "seeds" / seed, "a", encoding="utf-8") as out:
+            out.write(rows)
+    env = {**os.environ, "WAREHOUSE_DB_PATH": str(settings.working_db), "DUCKDB_TEMP_DIR": str(tmp_path / "tmp")}
+    env.pop("DBT_CHANGED_SINCE_BATCH", None)
+    build = subprocess.run(
+        [str(DBT_EXECUTABLE), "build", "--full-refresh", "--profiles-dir", ".", "--target-path", str(tmp_path / "target")],
+        cwd=project, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stdout[-3000:]
+
+
+def test_a_new_curated_alias_does_not_re_key_and_decisions_are_recorded(two_batches, tmp_path: Path) -> None:
+    settings, _, before = two_batches
+    _build_with_seeds(settings, tmp_path, {
+        # a curated alias that would now send a registered spelling elsewhere: it stays put
+        "entity_aliases.csv": "location,Kupainsk,Kharkiv,test: a later alias must not re-key\n",
+        "entity_resolution_decisions.csv": (
+            "merge,location,Stone Village,Kamianka,test: the same village translated,2026-11-25\n"
+            "split,location,Kupainsk,,test: not a typo after all,2026-11-25\n"
+        ),
+    })  # fmt: skip
+    after = _aliases(settings.working_db, "marts.dim_entity_aliases")
+    assert after["Kupyansk"] == before["Kupyansk"]
+    merged = after["Stone Village"]
+    assert merged[0] == before["Kamianka"][0] and merged[1] == before["Stone Village"][0] and merged[4] == "merged"
+    split = after["Kupainsk"]
+    assert split[1] == before["Kupiansk"][0] != split[0] and split[4] == "split"
+    assert {alias: row[0] for alias, row in after.items() if row[4] is None} == {
+        alias: row[0] for alias, row in before.items() if alias not in ("Stone Village", "Kupainsk")
+    }
+
