@@ -53,8 +53,8 @@
     case {{ type_expr }}
         when 'location' then {{ rewrite(entity_base_key(expr), location_rules()) }}
         when 'person' then {{ rewrite(entity_base_key("split_part(" ~ expr ~ ", ',', 1)"), person_rules()) }}
-        when 'military_unit' then {{ token_sorted(rewrite(entity_base_key(expr), country_rules() + unit_rules())) }}
-        when 'organization' then {{ token_sorted(rewrite(entity_base_key(expr), country_rules() + organization_rules())) }}
+        when 'military_unit' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), country_rules() + unit_rules())) }}
+        when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), country_rules() + organization_rules())) }}
         when 'weapon_system' then {{ rewrite(entity_base_key(expr), weapon_rules()) }}
         else {{ entity_base_key(expr) }}
     end
@@ -65,6 +65,23 @@
 {% macro token_sorted(expr) -%}
     array_to_string(list_sort(list_filter(string_split({{ expr }}, ' '),
         lambda t: t not in ('', 'of', 'the', 'and'))), ' ')
+{%- endmacro %}
+
+{#- The words units and organisations are named with, and their typos ("Gaurds", "Seperate",
+    "Divison", "Legoin"): a word of five letters or more one edit away from exactly this
+    vocabulary's word is that word, so that the rules and designator guards see it. -#}
+{% macro spelled_right(expr) -%}
+    {%- set vocabulary = ['guards', 'separate', 'division', 'legion', 'group', 'brigade', 'regiment',
+        'battalion', 'mechanized', 'assault', 'airborne', 'marine', 'combined', 'corps', 'fleet',
+        'forces', 'special', 'purpose', 'ministry', 'defense', 'council', 'security', 'service',
+        'national', 'emergency', 'intelligence', 'directorate', 'general', 'russian', 'ukrainian',
+        'volunteer', 'infantry', 'artillery', 'federation', 'organization', 'committee'] -%}
+    {%- set words = "['" ~ vocabulary | join("', '") ~ "']" -%}
+    array_to_string(list_transform(string_split({{ expr }}, ' '), lambda w:
+        case when len(w) >= 5 and not list_contains({{ words }}, w)
+            and len(list_filter({{ words }}, lambda v: damerau_levenshtein(w, v) = 1)) = 1
+            then list_filter({{ words }}, lambda v: damerau_levenshtein(w, v) = 1)[1]
+            else w end), ' ')
 {%- endmacro %}
 
 {% macro location_rules() -%}

@@ -211,7 +211,9 @@ features as (
             then list_filter(tokens, lambda t: regexp_matches(t, '\d'))[1]
         end as designation
     from (
-        select *, string_split(match_key, ' ') as tokens
+        -- similarity is measured on romanised keys for every type: "Werchowna Rada",
+        -- "Lantset" and "Panzir" are German or Russian spellings of an organisation's or weapon's name
+        select *, string_split(match_key, ' ') as tokens, {{ romanised_key('match_key') }} as fuzzy_key
         from (
             -- the targets a group without a key match may join: every known entity's keys, and
             -- the other new groups without one (as their own prospective entity; a group with a
@@ -273,9 +275,9 @@ pairs as (
                 then 'country_implied'
             else 'fuzzy'
         end as layer,
-        jaro_winkler_similarity(g.match_key, t.match_key) as similarity,
-        damerau_levenshtein(g.match_key, t.match_key) as edits,
-        least(len(g.match_key), len(t.match_key)) as shorter_length,
+        jaro_winkler_similarity(g.fuzzy_key, t.fuzzy_key) as similarity,
+        damerau_levenshtein(g.fuzzy_key, t.fuzzy_key) as edits,
+        least(len(g.fuzzy_key), len(t.fuzzy_key)) as shorter_length,
         g.numbers = t.numbers
             and g.designators = t.designators
             and g.countries = t.countries
