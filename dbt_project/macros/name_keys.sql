@@ -167,7 +167,7 @@
     {%- endfor -%}
     {{ rewrite(key_expr, [
         ('tsch', 'ch'), ('sch', 'sh'), ('tch', 'ch'), ('w', 'v'), ('j', 'y'), ('x', 'ks'),
-        ('tz', 'z'), ('ts', 'z'), ('kh', 'h'), ('g', 'h'), ('ou', 'u'), ('zh', 'z'),
+        ('tz', 'z'), ('ts', 'z'), ('kh', 'h'), ('ch', 'h'), ('g', 'h'), ('ou', 'u'), ('zh', 'z'),
         ('y', 'i'), ('ie', 'e'),
     ] + doubles + [
         ('ovo\\b', 'ove'), ('[oe]v\\b', 'iv'),

@@ -196,10 +196,10 @@ features as (
         *,
         len(tokens) as n_tokens,
         tokens[1] as first_token,
-        -- an oblast's name as a city's stem: Kharkivska/Kurskaya oblast → harkiv/kur
+        -- an oblast's adjective as its city's stem: Kharkivska/Kurskaya oblast → harkivs/kursk
         -- (and without a final -iv/-ov, which romanisation makes of Dnipropetrov(shchyna))
         case when tokens[len(tokens)] = 'oblast'
-            then regexp_replace(regexp_replace(tokens[1], '(s?kaia|s?ka)$', ''), '(.{4,})[oie]v$', '\1')
+            then regexp_replace(regexp_replace(regexp_replace(tokens[1], '([sz])kaia$', '\1k'), '([sz])ka$', '\1'), '(.{4,})[oie]v$', '\1')
         end as oblast_stem,
         tokens[len(tokens)] as last_token,
         array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
