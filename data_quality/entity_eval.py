@@ -15,6 +15,7 @@ Run it with `make eval-entities` (python -m data_quality.entity_eval).
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -201,8 +202,16 @@ def report(result: EvalResult) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    print(report(evaluate()))
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Score entity resolution on a labelled set of mentions.")
+    parser.add_argument(
+        "--labels", type=Path, default=LABELS,
+        help="labelled mentions CSV (cluster_id, entity_type, mention, variant_kind, confusable_with); "
+        "default: the set the resolver is tested against",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    print(f"labelled set: {args.labels}")
+    print(report(evaluate(args.labels)))
     return 0
 
 

@@ -48,9 +48,10 @@ def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
     return value
 
 
-def _parquet_rows(exports: Path) -> dict[str, list[tuple]]:
-    """Every exported table's rows, sorted (the event-grained ones read from their day files)."""
-    tables = {p.stem: str(p) for p in exports.glob("*.parquet") if not p.stem.startswith("audit_")}
+def _parquet_rows(exports: Path, skip: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every exported table's rows, sorted (the event-grained ones read from their day files),
+    but the tables named in `skip`."""
+    tables = {p.stem: str(p) for p in exports.glob("*.parquet") if not p.stem.startswith("audit_") and p.stem not in skip}
     tables |= {p.name: str(p / "*.parquet") for p in exports.iterdir() if p.is_dir()}
     rows = {}
     with duckdb.connect() as con:
@@ -113,9 +114,12 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> 
     _deliver(at_once, landing)
     run = run_pipeline(at_once)  # the default partition, the latest day: every file is due
     assert run.result.success and run.published
-    assert marts_digest(at_once.published_db) == incremental
+    # review_entity_matches lists what each new spelling was compared with when it arrived,
+    # which depends on what had arrived before it: the one table that may differ by order
+    in_order = frozenset({"review_entity_matches"})
+    assert marts_digest(at_once.published_db, skip=in_order) == marts_digest(daily.published_db, skip=in_order)
     # the Parquet exports too: the daily ones were patched day file by day file
-    assert _parquet_rows(daily.exports_dir) == _parquet_rows(at_once.exports_dir)
+    assert _parquet_rows(daily.exports_dir, in_order) == _parquet_rows(at_once.exports_dir, in_order)
     assert (daily.exports_dir / "fct_claims" / f"{DAYS[0]}.parquet").exists()
 
     refreshed = run_pipeline(daily, dbt_full_refresh=True)

@@ -56,7 +56,7 @@ decided as (
         end as decision,
         registered.match_method,
         registered.match_score,
-        registered.matched_name,
+        registered.match_key,
         case when splits.mention_name is null then registered.curated_name end as curated_name,
         counted.n_mentions
     from registered
@@ -71,24 +71,52 @@ decided as (
         and merges.from_entity_id = registered.entity_id
 ),
 
-final as (
+named as (
     select
-        entity_id,
-        mention_name,
-        entity_type,
+        *,
         coalesce(
             max(curated_name) over (partition by entity_id),
             first_value(mention_name) over (
                 partition by entity_id order by n_mentions desc, mention_name
             )
-        ) as canonical_name,
-        match_method,
-        match_score,
-        matched_name,
+        ) as canonical_name
+    from decided
+),
+
+canonical_keyed as (
+    -- the canonical name's match key: the registry's when it is a registered spelling (given
+    -- names included), else computed (a curated name no record has used yet)
+    select
+        *,
+        coalesce(
+            max(case when mention_name = canonical_name then match_key end) over (partition by entity_id),
+            {{ entity_match_key('canonical_name', 'entity_type') }}
+        ) as canonical_match_key
+    from named
+),
+
+final as (
+    -- how the spelling relates to its entity's canonical name, which does not depend on the
+    -- order spellings arrived in; the registered method (fuzzy, surname, curated alias…) and
+    -- score where the keys do not meet
+    select
+        entity_id,
+        mention_name,
+        entity_type,
+        canonical_name,
+        case
+            when mention_name = canonical_name then 'exact'
+            when {{ entity_base_key('mention_name') }} = {{ entity_base_key('canonical_name') }} then 'normalized'
+            when match_method = 'curated_alias' then 'curated_alias'
+            when {{ entity_core_key('mention_name', 'entity_type') }} = {{ entity_core_key('canonical_name', 'entity_type') }} then 'rule'
+            when match_key = canonical_match_key then 'transliteration'
+            else match_method
+        end as match_method,
+        case when match_key = canonical_match_key then 1.0 else match_score end as match_score,
         registered_entity_id,
         decision,
         n_mentions
-    from decided
+    from canonical_keyed
 )
 
 select * from final

@@ -282,6 +282,10 @@ pairs as (
             and g.designators = t.designators
             and g.countries = t.countries
             and g.variant_letters = t.variant_letters
+            -- a weapon's designation is exact: FAB-500 and KAB-500 are different bombs
+            and not (g.entity_type = 'weapon_system'
+                and list_sort(list_filter(g.tokens, lambda w: regexp_matches(w, '\d')))
+                    <> list_sort(list_filter(t.tokens, lambda w: regexp_matches(w, '\d'))))
             and not (g.entity_type in ('location', 'person') and g.n_tokens <> t.n_tokens)
             and not (g.entity_type = 'location' and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key)))
             as guards_pass

@@ -1,5 +1,6 @@
--- Every spelling seen (per type), the entity it resolves to, how it was matched and how sure
--- the match is; with the id the registry first gave it when a later decision moved it.
+-- Every spelling seen (per type), the entity it resolves to, how it relates to the entity's
+-- canonical name (or how it was matched) and how sure the match is; with the id the registry
+-- first gave it when a later decision moved it.
 with
 
 resolved as (
@@ -13,7 +14,6 @@ final as (
         entity_id,
         match_method,
         match_score,
-        matched_name,
         registered_entity_id,
         decision,
         n_mentions
