@@ -8,8 +8,20 @@
     {{ return(adapter.dispatch('ascii_fold')(expr)) }}
 {%- endmacro %}
 
+{#- Lower case, Cyrillic romanised (Ukrainian national system: С-300 → s-300, Купянськ →
+    kupiansk), accents stripped, and the Latin letters strip_accents leaves (ß, ł, ø, æ). -#}
 {% macro default__ascii_fold(expr) -%}
-    lower(strip_accents(replace({{ expr }}, 'ß', 'ss')))
+    {%- set cyrillic = [('щ', 'shch'), ('ж', 'zh'), ('х', 'kh'), ('ц', 'ts'), ('ч', 'ch'), ('ш', 'sh'),
+        ('є', 'ie'), ('ю', 'iu'), ('я', 'ia'), ('ї', 'i'), ('й', 'i'), ('ё', 'e'), ('а', 'a'),
+        ('б', 'b'), ('в', 'v'), ('г', 'h'), ('ґ', 'g'), ('д', 'd'), ('е', 'e'), ('з', 'z'),
+        ('и', 'y'), ('і', 'i'), ('к', 'k'), ('л', 'l'), ('м', 'm'), ('н', 'n'), ('о', 'o'),
+        ('п', 'p'), ('р', 'r'), ('с', 's'), ('т', 't'), ('у', 'u'), ('ф', 'f'), ('ь', ''),
+        ('ъ', ''), ('ы', 'y'), ('э', 'e'), ('ў', 'u')] -%}
+    {%- set ns = namespace(folded='lower(' ~ expr ~ ')') -%}
+    {%- for letter, latin in cyrillic + [('ß', 'ss'), ('ł', 'l'), ('ø', 'o'), ('æ', 'ae')] -%}
+        {%- set ns.folded = "replace(" ~ ns.folded ~ ", '" ~ letter ~ "', '" ~ latin ~ "')" -%}
+    {%- endfor -%}
+    strip_accents(case when regexp_matches(lower({{ expr }}), '[а-яёіїєґўßłøæ]') then {{ ns.folded }} else lower({{ expr }}) end)
 {%- endmacro %}
 
 {#- `expr` passed through regexp_replace(…, pattern, replacement, 'g') for each rule in order. -#}
@@ -36,11 +48,12 @@
     spacing, a leading "the" and British/American spelling. Two names with the same base key are
     the same written name. -#}
 {% macro entity_base_key(expr) -%}
-    {{ rewrite(
+    {#- a name in another script (nothing of it left) is its own key, never merged with others -#}
+    coalesce(nullif({{ rewrite(
         "trim(regexp_replace(regexp_replace(regexp_replace(" ~ ascii_fold(expr) ~ ", '[''’ʼ`.]', '', 'g'), '[^a-z0-9]+', ' ', 'g'), '^the ', ''))",
         [('defence', 'defense'), ('organisation', 'organization'), ('centre', 'center'),
          ('mechanised', 'mechanized')]
-    ) }}
+    ) }}, ''), lower(trim({{ expr }})))
 {%- endmacro %}
 
 {#- Core key: the base key without what does not name the thing, per entity type: descriptors
@@ -89,7 +102,7 @@
         ('^(city|town|village|settlement) of ', ''),
         (' (city|town|village|settlement|urban type settlement)$', ''),
         ('^river (.+)$', '\\1 river'),
-        (' (region|province|oblast region)$', ' oblast'),
+        (' (region|province|oblast region|obl)$', ' oblast'),
         ('^(\\w+?)(shch|chch|shh)yna$', '\\1 oblast'),
         (' (nuclear power plant|nuclear power station|nuclear plant|npp)$', ' npp'),
         (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|dam)$', ' dam'),
@@ -98,7 +111,7 @@
 
 {% macro person_rules() -%}
     {{ return([
-        ('^.*\\b(president|minister|spokesman|spokeswoman|spokesperson|chief|mayor|leader|general|gen|col|colonel|lt|maj|major|lieutenant|lady|secretary|commander|head|chairman|chairwoman|chancellor|ambassador|premier|governor|envoy|dr|mr|mrs|ms|sen|senator|adviser|advisor|speaker|patriarch|marshal|admiral|adm|sgt|sergeant|captain|capt)\\s+', ''),
+        ('^.*\\b(president|minister|office|ministry|council|service|spokesman|spokeswoman|spokesperson|chief|mayor|leader|general|gen|col|colonel|lt|maj|major|lieutenant|lady|secretary|commander|head|chairman|chairwoman|chancellor|ambassador|premier|governor|envoy|dr|mr|mrs|ms|sen|senator|adviser|advisor|speaker|patriarch|marshal|admiral|adm|sgt|sergeant|captain|capt)\\s+', ''),
         ('^(\\w+) \\w+(ovich|evich|ovych|evych|ovna|evna|ivna|ichna) (\\w+)$', '\\1 \\3'),
     ]) }}
 {%- endmacro %}
@@ -114,7 +127,15 @@
 
 {% macro ordinal_rules() -%}
     {%- set words = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'] -%}
+    {%- set tens = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'] -%}
     {%- set rules = [] -%}
+    {%- for ten in tens -%}
+        {%- set tens_digit = loop.index + 1 -%}
+        {%- for word in words[:9] -%}
+            {%- do rules.append(('\\b' ~ ten ~ ' ' ~ word ~ '\\b', (tens_digit * 10 + loop.index) | string)) -%}
+        {%- endfor -%}
+        {%- do rules.append(('\\b' ~ ten[:-1] ~ 'ieth\\b', (tens_digit * 10) | string)) -%}
+    {%- endfor -%}
     {%- for word in words -%}
         {%- do rules.append(('\\b' ~ word ~ '\\b', loop.index | string)) -%}
     {%- endfor -%}
@@ -129,7 +150,8 @@
         ('\\boshbr?\\b', 'assault brigade'), ('\\botbr\\b', 'tank brigade'),
         ('\\bobrmp\\b', 'marine brigade'), ('\\bnaval infantry\\b', 'marine'), ('\\bmarines\\b', 'marine'),
         ('\\b(mountain )?(air assault|airborne|vdv|parachute)\\b', 'airborne'),
-        ('\\b(guards|separate|spetsnaz|special forces|pmc|private military company|group|gruppe)\\b', ''),
+        ('\\bair mobile\\b', 'airmobile'), ('\\bodshbr\\b', 'air assault brigade'), ('\\bopdbr\\b', 'airborne brigade'),
+        ('\\b(guards|separate|spetsnaz|special forces|unit|pmc|private military company|group|gruppe)\\b', ''),
         ('\\bcorp\\b', 'corps'),
     ]) }}
 {%- endmacro %}
@@ -137,7 +159,8 @@
 {% macro organization_rules() -%}
     {{ return([
         ('\\bmod\\b', 'ministry defense'), ('\\bdefense ministry\\b', 'ministry defense'),
-        ('\\b(pjsc|njsc|ojsc|jsc|npc|nnegc|llc|ltd|plc|inc|gmbh)\\b', ''),
+        ('\\b(pjsc|njsc|ojsc|jsc|npc|nnegc|llc|ltd|plc|inc|gmbh|corp|corporation|company)\\b', ''),
+        ('\\b(pmc|private military|group|gruppe)\\b', ''),
         ('\\bco operation\\b', 'cooperation'), ('\\bforces\\b', 'force'),
     ]) }}
 {%- endmacro %}
@@ -166,7 +189,8 @@
         {%- do doubles.append((letter ~ letter ~ '+', letter)) -%}
     {%- endfor -%}
     {{ rewrite(key_expr, [
-        ('tsch', 'ch'), ('sch', 'sh'), ('tch', 'ch'), ('w', 'v'), ('j', 'y'), ('x', 'ks'),
+        ('tsch', 'ch'), ('sch', 'sh'), ('tch', 'ch'), ('szcz', 'shch'), ('cz', 'ch'), ('sz', 'sh'),
+        ('w', 'v'), ('j', 'y'), ('x', 'ks'),
         ('tz', 'z'), ('ts', 'z'), ('kh', 'h'), ('ch', 'h'), ('g', 'h'), ('ou', 'u'), ('zh', 'z'),
         ('y', 'i'), ('ie', 'e'),
     ] + doubles + [

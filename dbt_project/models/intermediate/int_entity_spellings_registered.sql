@@ -28,7 +28,7 @@
     on_schema_change='fail',
 ) }}
 
-{%- set fuzzy_threshold = 0.93 -%}
+{%- set fuzzy_threshold = 0.95 -%}
 {%- set review_floor = 0.85 -%}
 {%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank|assault|mechanized|artillery|navy|police' -%}
 {%- set countries = 'russian|ukrainian|belarusian|american|us|german|french|british|polish|chechen|iranian|turkish|european|nato|un' -%}
@@ -203,6 +203,9 @@ features as (
         end as oblast_stem,
         tokens[len(tokens)] as last_token,
         array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
+        list_filter(tokens, lambda t: not regexp_matches(t, '\d') and len(t) > 1) as name_words,
+        list_sort(list_transform(list_filter(tokens, lambda t: regexp_matches(t, '\d')),
+            lambda t: regexp_replace(t, '^[a-z]{5,}', ''))) as designation_codes,
         array_to_string(list_sort(regexp_extract_all(match_key, '\d+')), ' ') as numbers,
         array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ designators }})\b')), ' ') as designators,
         array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ countries }})\b')), ' ') as countries,
@@ -260,12 +263,19 @@ pairs as (
             when g.entity_type = 'person' and g.n_tokens > 1 and t.n_tokens > 1 and g.n_tokens <> t.n_tokens
                 and g.first_token = t.first_token and g.last_token = t.last_token
                 then 'surname'
+            when g.entity_type = 'person' and g.n_tokens = 2 and t.n_tokens >= 2 and len(g.first_token) = 1
+                and len(t.first_token) > 1 and left(t.first_token, 1) = g.first_token and g.last_token = t.last_token
+                then 'surname'
             when g.entity_type = 'location' and g.designators = 'oblast' and t.designators = 'oblast'
                 and g.n_tokens = 2 and t.n_tokens = 2 and least(len(g.oblast_stem), len(t.oblast_stem)) >= 3
                 and (starts_with(t.oblast_stem, g.oblast_stem) or starts_with(g.oblast_stem, t.oblast_stem))
                 then 'rule'
             when g.entity_type = 'weapon_system' and g.designation is not null and g.designation = t.designation
                 and g.numbers = t.numbers and g.variant_letters = t.variant_letters
+                -- one side is the bare designation, or both name it alike (S-350 Vityaz is not
+                -- Supercam S350)
+                and (len(g.name_words) = 0 or len(t.name_words) = 0
+                    or len(list_intersect(g.name_words, t.name_words)) > 0)
                 then 'designation'
             when g.entity_type = 'weapon_system' and g.n_tokens = 1 and g.numbers = '' and t.designation is not null
                 and list_contains(t.tokens, g.match_key)
@@ -282,10 +292,9 @@ pairs as (
             and g.designators = t.designators
             and g.countries = t.countries
             and g.variant_letters = t.variant_letters
-            -- a weapon's designation is exact: FAB-500 and KAB-500 are different bombs
-            and not (g.entity_type = 'weapon_system'
-                and list_sort(list_filter(g.tokens, lambda w: regexp_matches(w, '\d')))
-                    <> list_sort(list_filter(t.tokens, lambda w: regexp_matches(w, '\d'))))
+            -- a weapon's designation code is exact: FAB-500 and KAB-500 are different bombs (a
+            -- name glued to its number, Krasuha-2/Krasukha-2, may have a typo in the name)
+            and not (g.entity_type = 'weapon_system' and g.designation_codes <> t.designation_codes)
             and not (g.entity_type in ('location', 'person') and g.n_tokens <> t.n_tokens)
             and not (g.entity_type = 'location' and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key)))
             as guards_pass
@@ -320,8 +329,8 @@ scored as (
         layer <> 'fuzzy' or (
             -- short keys are acronyms (ICC/ICRC), where one letter is another name
             guards_pass and shorter_length >= 5
-            and (similarity >= {{ fuzzy_threshold }} or edits = 1)
-            and edits <= case when shorter_length >= 8 then 2 else 1 end
+            and (edits <= 1 and similarity >= {{ review_floor }}
+                or edits = 2 and shorter_length >= 8 and similarity >= {{ fuzzy_threshold }})
         ) as acceptable
     from pairs
 ),
