@@ -246,7 +246,7 @@ unmatched as (
 ),
 
 pairs as (
-    -- blocking: same type, and the same first letter, last three letters, surname or
+    -- blocking: same type, and the same first two letters, last three letters, surname or
     -- designation; a new group only looks up to more frequent groups
     select
         g.entity_type,
@@ -303,7 +303,7 @@ pairs as (
         on t.entity_type = g.entity_type
         and t.match_key <> g.match_key
         and (
-            left(t.match_key, 1) = left(g.match_key, 1)
+            left(t.match_key, 2) = left(g.match_key, 2)
             or right(t.match_key, 3) = right(g.match_key, 3)
             or (g.n_tokens = 1 and left(t.last_token, 1) = left(g.match_key, 1))
             or (g.n_tokens = 1 and right(t.last_token, 3) = right(g.match_key, 3))
