@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline rebuild dev generate rollback chaos fuzz bench bench-smoke eval-entities test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline rebuild dev generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -32,6 +32,7 @@ help:
 	@echo "make rollback  put the previous published version back (atomic)"
 	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
 	@echo "make bench     BENCH_SCALE=x: pipeline vs DuckDB floor at 10k/100k/1M events (x scales them)"
+	@echo "make bench-entities  the entity resolver on 100k synthetic distinct spellings + a 10k day"
 	@echo "make eval-entities  entity resolution scored on the labelled set (precision, recall, merges)"
 	@echo "make fuzz      FUZZ_SECONDS=N: coverage-guided fuzzing of both parsers (atheris)"
 
@@ -84,6 +85,10 @@ fuzz: setup
 bench: setup
 	$(BIN)/python -m bench.run --scale $(or $(BENCH_SCALE),1.0)
 
+# The entity resolver alone on 100k synthetic distinct spellings, then 10k more (a day).
+bench-entities: setup
+	$(BIN)/python -m bench.entity_resolution
+
 # CI's smoke run of the benchmark (2k events at the "1M" step), outside the repository's results.
 bench-smoke: setup
 	rm -rf /tmp/bench-smoke
@@ -91,8 +96,9 @@ bench-smoke: setup
 
 # Entity resolution scored against the labelled set (tests/fixtures/entity_eval): pairwise
 # precision / recall / F1 per entity type, every wrong and missed merge.
+# EVAL_LABELS=<csv>: another labelled set (e.g. the held-out one) instead of the default.
 eval-entities: setup
-	$(BIN)/python -m data_quality.entity_eval
+	$(BIN)/python -m data_quality.entity_eval $(if $(EVAL_LABELS),--labels $(EVAL_LABELS))
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions

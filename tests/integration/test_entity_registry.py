@@ -23,17 +23,23 @@ pytestmark = pytest.mark.integration
 FIRST = [
     ("Kupiansk", "location"), ("Kharkiv", "location"), ("Kharkiv Oblast", "location"),
     ("Valery Gerasimov", "person"), ("Kamianka", "location"), ("Stone Village", "location"),
+    ("Russian Air Force", "organization"), ("Ukrainian Air Force", "organization"),
 ]  # fmt: skip
 SECOND = [
     ("Kupyansk", "location"), ("Kupainsk", "location"), ("Gerasimov", "person"),
     ("Kharkivska oblast", "location"), ("Kharkiv city", "location"), ("Charkiw", "location"),
+    ("Air Force", "organization"),
 ]  # fmt: skip
 
 
-def _land(settings: Settings, name: str, mentions: list[tuple[str, str]], first_number: int) -> None:
+def _land(
+    settings: Settings, name: str, mentions: list[tuple[str, str]], first_number: int, outlet: str = "Reuters"
+) -> None:
     labels = pl.DataFrame(mentions, schema=["mention", "entity_type"], orient="row")
     with open(settings.landing_dir / name, "w", encoding="utf-8") as out:
         for record in label_records(labels, first_number=first_number):
+            record["sources"] = [outlet]
+            record["source_reports"][0]["outlet"] = outlet
             out.write(json.dumps(record) + "\n")
 
 
@@ -54,7 +60,7 @@ def two_batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dic
     _land(settings, "first.jsonl", FIRST, 1)
     assert run_pipeline(settings).published
     first = _aliases(settings.published_db)
-    _land(settings, "second.jsonl", SECOND, 100)
+    _land(settings, "second.jsonl", SECOND, 100, outlet="Reutres")  # a typo of a registered outlet
     assert run_pipeline(settings).published
     return settings, first, _aliases(settings.published_db)
 
@@ -71,6 +77,39 @@ def test_new_spellings_join_registered_entities_and_old_ids_stay(two_batches) ->
     assert second["Gerasimov"][0] == first["Valery Gerasimov"][0] and second["Gerasimov"][2] == "surname"
     assert second["Kharkivska oblast"][0] == kharkiv_oblast
     assert second["Kharkiv city"][0] == kharkiv != kharkiv_oblast
+
+
+def test_an_ambiguous_spelling_is_left_apart_for_review(two_batches) -> None:
+    """"Air Force" alone could be Russia's or Ukraine's: it becomes its own entity and both
+    candidates are listed for a person to decide, rather than merged wrongly."""
+    settings, _, _ = two_batches
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        [(own, russian, ukrainian)] = con.execute(
+            "select max(entity_id) filter (where alias = 'Air Force'), "
+            "max(entity_id) filter (where alias = 'Russian Air Force'), "
+            "max(entity_id) filter (where alias = 'Ukrainian Air Force') "
+            "from dim_entity_aliases where entity_type = 'organization'"
+        ).fetchall()
+        review = con.execute(
+            "select candidate_entity_id, reason from review_entity_matches "
+            "where mention_name = 'Air Force' and entity_type = 'organization'"
+        ).fetchall()
+    assert len({own, russian, ukrainian}) == 3
+    assert {entity for entity, _ in review} >= {russian, ukrainian}
+    assert {reason for _, reason in review} == {"ambiguous"}
+
+
+def test_an_outlet_typo_resolves_to_the_registered_outlet_and_its_ownership_group(two_batches) -> None:
+    settings, _, _ = two_batches
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        found = con.execute(
+            "select alias, outlet_id, ownership_group, match_method, match_score from dim_outlet_aliases "
+            "where alias in ('Reuters', 'Reutres')"
+        ).fetchall()
+    rows = {alias: rest for alias, *rest in found}
+    assert rows["Reutres"][:2] == rows["Reuters"][:2]
+    assert rows["Reutres"][2] == "fuzzy" and 0.9 <= rows["Reutres"][3] < 1
+    assert rows["Reuters"][2:] == ["exact", 1.0]
 
 
 def test_a_full_refresh_keeps_every_id(two_batches) -> None:
