@@ -56,7 +56,6 @@ decided as (
         end as decision,
         registered.match_method,
         registered.match_score,
-        registered.match_key,
         case when splits.mention_name is null then registered.curated_name end as curated_name,
         counted.n_mentions
     from registered
@@ -83,16 +82,8 @@ named as (
     from decided
 ),
 
-canonical_keyed as (
-    -- the canonical name's match key: the registry's when it is a registered spelling (given
-    -- names included), else computed (a curated name no record has used yet)
-    select
-        *,
-        coalesce(
-            max(case when mention_name = canonical_name then match_key end) over (partition by entity_id),
-            {{ entity_match_key('canonical_name', 'entity_type') }}
-        ) as canonical_match_key
-    from named
+name_keys as (
+    select name, entity_type, base_key, core_key, match_key from {{ ref('int_entity_names_keyed') }}
 ),
 
 final as (
@@ -100,23 +91,29 @@ final as (
     -- order spellings arrived in; the registered method (fuzzy, surname, curated alias…) and
     -- score where the keys do not meet
     select
-        entity_id,
-        mention_name,
-        entity_type,
-        canonical_name,
+        named.entity_id,
+        named.mention_name,
+        named.entity_type,
+        named.canonical_name,
         case
-            when mention_name = canonical_name then 'exact'
-            when {{ entity_base_key('mention_name') }} = {{ entity_base_key('canonical_name') }} then 'normalized'
-            when match_method = 'curated_alias' then 'curated_alias'
-            when {{ entity_core_key('mention_name', 'entity_type') }} = {{ entity_core_key('canonical_name', 'entity_type') }} then 'rule'
-            when match_key = canonical_match_key then 'transliteration'
-            else match_method
+            when named.mention_name = named.canonical_name then 'exact'
+            when spelling.base_key = canonical.base_key then 'normalized'
+            when named.match_method = 'curated_alias' then 'curated_alias'
+            when spelling.core_key = canonical.core_key then 'rule'
+            when spelling.match_key = canonical.match_key then 'transliteration'
+            else named.match_method
         end as match_method,
-        case when match_key = canonical_match_key then 1.0 else match_score end as match_score,
-        registered_entity_id,
-        decision,
-        n_mentions
-    from canonical_keyed
+        case when spelling.match_key = canonical.match_key then 1.0 else named.match_score end as match_score,
+        named.registered_entity_id,
+        named.decision,
+        named.n_mentions
+    from named
+    inner join name_keys as spelling
+        on spelling.name = named.mention_name
+        and spelling.entity_type = named.entity_type
+    inner join name_keys as canonical
+        on canonical.name = named.canonical_name
+        and canonical.entity_type = named.entity_type
 )
 
 select * from final

@@ -32,6 +32,9 @@
 {%- set review_floor = 0.85 -%}
 {%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank|assault|mechanized|artillery|navy|police' -%}
 {%- set countries = 'russian|ukrainian|belarusian|american|us|german|french|british|polish|chechen|iranian|turkish|european|nato|un' -%}
+{#- Words that name no one unit or organisation in particular: they do not block candidates. -#}
+{%- set common_words = (designators ~ '|' ~ countries ~ '|national|special|purpose|general|security|defense|combined|arms|state|forces|operations|main|directorate|intelligence|armed|air|naval|volunteer|center|office|presidential|international|committee').split('|') -%}
+{%- set common_words_list = "['" ~ common_words | join("', '") ~ "']" -%}
 
 with
 
@@ -45,10 +48,6 @@ counted as (
 
 curated as (
     select entity_type, alias, canonical_name from {{ ref('entity_aliases') }}
-),
-
-given_names as (
-    select variant, canonical from {{ ref('given_name_variants') }}
 ),
 
 registered as (
@@ -79,7 +78,11 @@ curated_names as (
     select entity_type, canonical_name, canonical_name from curated
 ),
 
--- Every name any layer compares: new spellings, registered spellings, curated names.
+name_keys as (
+    select * from {{ ref('int_entity_names_keyed') }}
+),
+
+-- Every name any layer compares, with its keys: new spellings, registered spellings, curated names.
 names as (
     select 'new' as side, entity_type, mention_name as name, n_mentions,
         cast(null as {{ dbt.type_string() }}) as entity_id,
@@ -99,37 +102,12 @@ names as (
     from curated_names
 ),
 
-cored as (
-    select
-        *,
-        {{ entity_base_key('name') }} as base_key,
-        {{ entity_core_key('name', 'entity_type') }} as core_key,
-        {{ entity_match_key('name', 'entity_type') }} as romanised_match_key
-    from names
-),
-
-given_name_keys as (
-    -- romanised like the names they replace; one canonical per variant key
-    select {{ romanised_key('variant') }} as variant_key, min({{ romanised_key('canonical') }}) as canonical_key
-    from given_names
-    group by {{ romanised_key('variant') }}
-),
-
 keyed as (
-    -- a person's given name in one romanisation (Vladimir/Wladimir/Volodymyr → volodymyr)
-    select
-        cored.*,
-        case
-            when given_name_keys.canonical_key is not null
-                then given_name_keys.canonical_key
-                    || substr(cored.romanised_match_key, length(split_part(cored.romanised_match_key, ' ', 1)) + 1)
-            else cored.romanised_match_key
-        end as match_key
-    from cored
-    left join given_name_keys
-        on cored.entity_type = 'person'
-        and cored.romanised_match_key like '% %'
-        and given_name_keys.variant_key = split_part(cored.romanised_match_key, ' ', 1)
+    select names.*, name_keys.base_key, name_keys.core_key, name_keys.match_key, name_keys.fuzzy_key
+    from names
+    inner join name_keys
+        on name_keys.name = names.name
+        and name_keys.entity_type = names.entity_type
 ),
 
 curated_ids as (
@@ -145,14 +123,14 @@ curated_ids as (
 key_targets as (
     select keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
         keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
-        'curated_alias' as layer, 1 as layer_rank
+        keyed.fuzzy_key, 'curated_alias' as layer, 1 as layer_rank
     from keyed
     inner join curated_ids
         on curated_ids.entity_type = keyed.entity_type
         and curated_ids.canonical_name = keyed.canonical_name
     where keyed.side = 'curated'
     union all
-    select entity_type, match_key, entity_id, name, core_key, base_key, null, 'registered', 2
+    select entity_type, match_key, entity_id, name, core_key, base_key, null, fuzzy_key, 'registered', 2
     from keyed
     where side = 'registered'
 ),
@@ -163,6 +141,7 @@ groups as (
         match_key,
         sum(n_mentions) as n_mentions,
         arg_max(name, n_mentions * 1000000 - length(name)) as anchor_name,
+        min(fuzzy_key) as fuzzy_key,
         {{ dbt.hash("entity_type || ':' || match_key") }} as group_entity_id
     from keyed
     where side = 'new'
@@ -204,6 +183,7 @@ features as (
         tokens[len(tokens)] as last_token,
         array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
         list_filter(tokens, lambda t: not regexp_matches(t, '\d') and len(t) > 1) as name_words,
+        list_filter(tokens, lambda t: not list_contains({{ common_words_list }}, t)) as distinctive_words,
         list_sort(list_transform(list_filter(tokens, lambda t: regexp_matches(t, '\d')),
             lambda t: regexp_replace(t, '^[a-z]{5,}', ''))) as designation_codes,
         array_to_string(list_sort(regexp_extract_all(match_key, '\d+')), ' ') as numbers,
@@ -214,19 +194,20 @@ features as (
             then list_filter(tokens, lambda t: regexp_matches(t, '\d'))[1]
         end as designation
     from (
-        -- similarity is measured on romanised keys for every type: "Werchowna Rada",
-        -- "Lantset" and "Panzir" are German or Russian spellings of an organisation's or weapon's name
-        select *, string_split(match_key, ' ') as tokens, {{ romanised_key('match_key') }} as fuzzy_key
+        select *, string_split(match_key, ' ') as tokens
         from (
-            -- the targets a group without a key match may join: every known entity's keys, and
-            -- the other new groups without one (as their own prospective entity; a group with a
-            -- key match is there already, under its known entity's key)
-            select entity_type, match_key, entity_id, matched_name as target_name, curated_name,
+            -- the targets a group without a key match may join: every known entity's keys (one
+            -- row per key and entity), and the other new groups without one (as their own
+            -- prospective entity; a group with a key match is there already, under its known
+            -- entity's key)
+            select entity_type, match_key, entity_id, min(matched_name) as target_name,
+                max(curated_name) as curated_name, min(fuzzy_key) as fuzzy_key,
                 'known' as target_side, cast(null as bigint) as n_mentions
             from key_targets
+            group by entity_type, match_key, entity_id
             union all
-            select groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null, 'new',
-                groups.n_mentions
+            select groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
+                groups.fuzzy_key, 'new', groups.n_mentions
             from groups
             left join key_matched
                 on key_matched.entity_type = groups.entity_type
@@ -245,9 +226,95 @@ unmatched as (
     where features.target_side = 'new' and key_matched.match_key is null
 ),
 
+-- Blocking keys: a group is compared with a target only when they share one. Equality joins
+-- on these, not one join with a disjunction, which would compare every pair of a type. Fuzzy
+-- candidates share their first or last three letters and a length within 2 (at most two
+-- edits apart); the structural layers' candidates share a surname, designation, country-less
+-- key, oblast stem or (weapons) a name word, whatever their lengths. A typo
+-- in a short name can touch both its first and last three letters (Krusk, Oedsa): keys of up
+-- to 8 letters also meet by first letter, last letter and length (±1 for the group).
+frequent_words as (
+    -- a word in more than 50 keys of a type (brigade, company, bureau) blocks nothing either
+    select entity_type, list(word) as words
+    from (
+        select entity_type, word, count(*) as n_keys
+        from (select entity_type, unnest(distinctive_words) as word from features) as words
+        group by entity_type, word
+    ) as counted_words
+    where n_keys > 50
+    group by entity_type
+),
+
+target_blocks as (
+    select entity_type, match_key, entity_id, unnest(list_distinct(list_filter([
+        case when not word_blocked then 'p:' || left(fuzzy_key, 3) || len(fuzzy_key) end,
+        case when not word_blocked then 's:' || right(fuzzy_key, 3) || len(fuzzy_key) end,
+        case when not word_blocked and len(fuzzy_key) <= 8 then 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || len(fuzzy_key) end,
+        case when entity_type = 'person' and n_tokens > 1 then 'lp:' || left(last_token, 3) end,
+        case when entity_type = 'person' and n_tokens > 1 then 'ls:' || right(last_token, 3) end,
+        case when entity_type = 'weapon_system' then 'd:' || designation end,
+        case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
+        'o:' || left(oblast_stem, 3)
+    ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
+      || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
+            || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
+        lambda b: b is not null))) as block
+    from (
+        -- units and organisations (keys of sorted, common words) meet by the first or last three
+        -- letters of a word of their own (the unit's number, the organisation's name)
+        select *, entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked
+        from (
+            select features.*, list_filter(features.distinctive_words,
+                lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
+            from features
+            left join frequent_words
+                on frequent_words.entity_type = features.entity_type
+        ) as worded
+    ) as blockable
+),
+
+group_blocks as (
+    select entity_type, match_key, unnest(list_distinct(list_filter([
+        case when entity_type = 'person' and n_tokens = 1 then 'lp:' || left(match_key, 3) end,
+        case when entity_type = 'person' then 'ls:' || right(last_token, 3) end,
+        case when entity_type = 'weapon_system' and n_tokens = 1 then 'w:' || match_key end,
+        case when entity_type = 'weapon_system' then 'd:' || designation end,
+        case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
+        'o:' || left(oblast_stem, 3)
+    ] || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
+            || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
+            list_transform([-2, -1, 0, 1, 2], lambda d: 'p:' || left(fuzzy_key, 3) || (len(fuzzy_key) + d))
+            || list_transform([-2, -1, 0, 1, 2], lambda d: 's:' || right(fuzzy_key, 3) || (len(fuzzy_key) + d))
+            || case when len(fuzzy_key) <= 9
+                then list_transform([-1, 0, 1], lambda d: 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || (len(fuzzy_key) + d))
+                else [] end
+        end,
+        lambda b: b is not null))) as block
+    from (
+        select *, entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked
+        from (
+            select unmatched.*, list_filter(unmatched.distinctive_words,
+                lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
+            from unmatched
+            left join frequent_words
+                on frequent_words.entity_type = unmatched.entity_type
+        ) as worded
+    ) as blockable
+),
+
+candidate_pairs as (
+    select distinct
+        group_blocks.entity_type, group_blocks.match_key, target_blocks.match_key as target_key,
+        target_blocks.entity_id
+    from group_blocks
+    inner join target_blocks
+        on target_blocks.entity_type = group_blocks.entity_type
+        and target_blocks.block = group_blocks.block
+        and target_blocks.match_key <> group_blocks.match_key
+),
+
 pairs as (
-    -- blocking: same type, and the same first two letters, last three letters, surname or
-    -- designation; a new group only looks up to more frequent groups
+    -- the blocked candidates; a new group only looks up to more frequent groups
     select
         g.entity_type,
         g.match_key,
@@ -286,7 +353,8 @@ pairs as (
             else 'fuzzy'
         end as layer,
         jaro_winkler_similarity(g.fuzzy_key, t.fuzzy_key) as similarity,
-        damerau_levenshtein(g.fuzzy_key, t.fuzzy_key) as edits,
+        g.fuzzy_key as group_fuzzy_key,
+        t.fuzzy_key as target_fuzzy_key,
         least(len(g.fuzzy_key), len(t.fuzzy_key)) as shorter_length,
         g.numbers = t.numbers
             and g.designators = t.designators
@@ -298,22 +366,25 @@ pairs as (
             and not (g.entity_type in ('location', 'person') and g.n_tokens <> t.n_tokens)
             and not (g.entity_type = 'location' and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key)))
             as guards_pass
-    from unmatched as g
+    from candidate_pairs
+    inner join unmatched as g
+        on g.entity_type = candidate_pairs.entity_type
+        and g.match_key = candidate_pairs.match_key
     inner join features as t
-        on t.entity_type = g.entity_type
-        and t.match_key <> g.match_key
-        and (
-            left(t.match_key, 2) = left(g.match_key, 2)
-            or right(t.match_key, 3) = right(g.match_key, 3)
-            or (g.n_tokens = 1 and left(t.last_token, 1) = left(g.match_key, 1))
-            or (g.n_tokens = 1 and right(t.last_token, 3) = right(g.match_key, 3))
-            or t.designation = g.designation
-            or (g.n_tokens = 1 and list_contains(t.tokens, g.match_key))
-            or t.countryless_key = g.countryless_key
-        )
+        on t.entity_type = candidate_pairs.entity_type
+        and t.match_key = candidate_pairs.target_key
+        and t.entity_id = candidate_pairs.entity_id
     where t.target_side = 'known'
         or t.n_mentions > g.n_mentions
         or (t.n_mentions = g.n_mentions and t.match_key < g.match_key)
+),
+
+close_pairs as (
+    -- nothing below the review floor can be merged or reviewed: the edit distance, and the
+    -- ranking below, only for the rest
+    select *, damerau_levenshtein(group_fuzzy_key, target_fuzzy_key) as edits
+    from pairs
+    where layer <> 'fuzzy' or similarity >= {{ review_floor }}
 ),
 
 scored as (
@@ -332,7 +403,7 @@ scored as (
             and (edits <= 1 and similarity >= {{ review_floor }}
                 or edits = 2 and shorter_length >= 8 and similarity >= {{ fuzzy_threshold }})
         ) as acceptable
-    from pairs
+    from close_pairs
 ),
 
 acceptable_pairs as (

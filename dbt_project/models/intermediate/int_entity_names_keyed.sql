@@ -1,0 +1,85 @@
+-- The match keys (macros/name_keys.sql) of every name the entity resolver compares: each
+-- distinct spelling seen, and each curated name (seed entity_aliases). Computed once per name:
+-- the key rules are long chains of regular expressions, and the resolver compares every new
+-- spelling with every registered one on every run. A change to the rules or the seeds changes
+-- the transform fingerprint, so the next build is a full refresh that keys every name again.
+-- Incremental: a run keys only the names not keyed yet.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
+with
+
+spellings as (
+    select mention_name as name, entity_type from {{ ref('int_entity_spellings_counted') }}
+),
+
+curated as (
+    select entity_type, alias as name from {{ ref('entity_aliases') }}
+    union
+    select entity_type, canonical_name from {{ ref('entity_aliases') }}
+),
+
+given_names as (
+    select variant, canonical from {{ ref('given_name_variants') }}
+),
+
+names as (
+    select name, entity_type from spellings
+    union
+    select name, entity_type from curated
+    {% if is_incremental() %}
+    except
+    select name, entity_type from {{ this }}
+    {% endif %}
+),
+
+cored as (
+    select
+        name,
+        entity_type,
+        {{ entity_base_key('name') }} as base_key,
+        {{ entity_core_key('name', 'entity_type') }} as core_key,
+        {{ entity_match_key('name', 'entity_type') }} as romanised_match_key
+    from names
+),
+
+given_name_keys as (
+    -- romanised like the names they replace; one canonical per variant key
+    select {{ romanised_key('variant') }} as variant_key, min({{ romanised_key('canonical') }}) as canonical_key
+    from given_names
+    group by {{ romanised_key('variant') }}
+),
+
+matched as (
+    -- a person's given name in one romanisation (Vladimir/Wladimir/Volodymyr → volodymyr)
+    select
+        cored.name,
+        cored.entity_type,
+        cored.base_key,
+        cored.core_key,
+        case
+            when given_name_keys.canonical_key is not null
+                then given_name_keys.canonical_key
+                    || substr(cored.romanised_match_key, length(split_part(cored.romanised_match_key, ' ', 1)) + 1)
+            else cored.romanised_match_key
+        end as match_key
+    from cored
+    left join given_name_keys
+        on cored.entity_type = 'person'
+        and cored.romanised_match_key like '% %'
+        and given_name_keys.variant_key = split_part(cored.romanised_match_key, ' ', 1)
+),
+
+final as (
+    select
+        name,
+        entity_type,
+        base_key,
+        core_key,
+        match_key,
+        -- similarity is measured on romanised keys for every type: "Werchowna Rada", "Lantset"
+        -- and "Panzir" are German or Russian spellings of an organisation's or weapon's name
+        {{ romanised_key('match_key') }} as fuzzy_key
+    from matched
+)
+
+select * from final
