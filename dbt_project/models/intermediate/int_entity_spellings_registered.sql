@@ -10,12 +10,15 @@
 --      titles dropped, romanised for places and people) equals a curated alias's (seed
 --      entity_aliases) or a registered spelling's: exact / normalized / rule / transliteration
 --      / curated_alias, score 1;
---   2. structural rules, when exactly one entity fits: a person's surname alone (surname), a
---      weapon's designation alone (designation), a unit or organisation without its country
+--   2. structural rules, when exactly one entity fits: a person's surname alone, initial or
+--      without a middle name (surname), an oblast's adjective or nickname (rule), a weapon's
+--      designation or name alone (designation), a unit or organisation without its country
 --      adjective (country_implied);
---   3. fuzzy: Jaro-Winkler similarity of match keys at or above the threshold, where numbers,
---      designators (oblast, river, army, brigade…) and country adjectives agree exactly, and a
---      place is never matched to a longer name that starts with it (Pokrovsk/Pokrovske);
+--   3. fuzzy: one edit between romanised keys (similarity at least the review floor), or two on
+--      keys of 8+ letters (similarity at least the threshold), where numbers, designators
+--      (oblast, river, army, brigade…), country adjectives, variant letters and weapon codes
+--      agree exactly, keys have 5+ letters, and a place is never matched to a longer name that
+--      starts with it (Pokrovsk/Pokrovske); candidates are blocked (target_blocks);
 --   4. otherwise a new entity; near or ambiguous candidates are kept in review_candidates
 --      (published as review_entity_matches) for a person to decide.
 -- New spellings sharing a match key form one group and resolve together; a group may attach to
