@@ -3,8 +3,17 @@
 -- the key rules are long chains of regular expressions, and the resolver compares every new
 -- spelling with every registered one on every run. A change to the rules or the seeds changes
 -- the transform fingerprint, so the next build is a full refresh that keys every name again.
--- Incremental: a run keys only the names not keyed yet.
+-- Incremental: a run keys only the names not keyed yet, and when there are none it does not
+-- even plan the key expressions (about a second: they are hundreds of regular expressions).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
+{%- set nothing_new = is_incremental() and query_constant(
+    "select count(*) from (select mention_name, entity_type from " ~ ref('int_entity_spellings_counted')
+    ~ " except select name, entity_type from " ~ this ~ ")", default=1) | int == 0 -%}
+
+{% if nothing_new %}
+select * from {{ this }} where 1 = 0
+{% else %}
 
 with
 
@@ -37,9 +46,17 @@ cored as (
         name,
         entity_type,
         {{ entity_base_key('name') }} as base_key,
-        {{ entity_core_key('name', 'entity_type') }} as core_key,
-        {{ entity_match_key('name', 'entity_type') }} as romanised_match_key
+        {{ entity_core_key('name', 'entity_type') }} as core_key
     from names
+),
+
+romanised as (
+    -- entity_match_key, on the core key computed once
+    select
+        *,
+        case when entity_type in ('location', 'person') then {{ romanised_key('core_key') }} else core_key end
+            as romanised_match_key
+    from cored
 ),
 
 given_name_keys as (
@@ -62,7 +79,7 @@ matched as (
                     || substr(cored.romanised_match_key, length(split_part(cored.romanised_match_key, ' ', 1)) + 1)
             else cored.romanised_match_key
         end as match_key
-    from cored
+    from romanised as cored
     left join given_name_keys
         on cored.entity_type = 'person'
         and cored.romanised_match_key like '% %'
@@ -83,3 +100,4 @@ final as (
 )
 
 select * from final
+{% endif %}

@@ -31,6 +31,10 @@
     on_schema_change='fail',
 ) }}
 
+{#- A run without new spellings adds nothing; it need not compare every registered key. -#}
+{%- set nothing_new = is_incremental() and query_constant(
+    "select count(*) from (select mention_name, entity_type from " ~ ref('int_entity_spellings_counted')
+    ~ " except select mention_name, entity_type from " ~ this ~ ")", default=1) | int == 0 -%}
 {%- set fuzzy_threshold = 0.95 -%}
 {%- set review_floor = 0.85 -%}
 {%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank|assault|mechanized|artillery|navy|police' -%}
@@ -39,6 +43,9 @@
 {%- set common_words = (designators ~ '|' ~ countries ~ '|national|special|purpose|general|security|defense|combined|arms|state|forces|operations|main|directorate|intelligence|armed|air|naval|volunteer|center|office|presidential|international|committee').split('|') -%}
 {%- set common_words_list = "['" ~ common_words | join("', '") ~ "']" -%}
 
+{% if nothing_new %}
+select * from {{ this }} where 1 = 0
+{% else %}
 with
 
 batch as (
@@ -144,6 +151,7 @@ groups as (
         match_key,
         sum(n_mentions) as n_mentions,
         arg_max(name, n_mentions * 1000000 - length(name)) as anchor_name,
+        arg_max(base_key, n_mentions * 1000000 - length(name)) as anchor_base_key,
         min(fuzzy_key) as fuzzy_key,
         {{ dbt.hash("entity_type || ':' || match_key") }} as group_entity_id
     from keyed
@@ -519,6 +527,7 @@ decided as (
         groups.entity_type,
         groups.match_key,
         groups.anchor_name,
+        groups.anchor_base_key,
         groups.group_entity_id,
         coalesce(key_matched.curated_name, attached.curated_name) as curated_name,
         coalesce(key_matched.entity_id, attached.target_entity_id, groups.group_entity_id) as entity_id,
@@ -570,7 +579,7 @@ final as (
             when followed.layer in ('curated_alias', 'registered') then 'transliteration'
             when followed.layer <> 'new' then followed.layer
             when spelling.name = followed.anchor_name then 'new'
-            when spelling.base_key = {{ entity_base_key('followed.anchor_name') }} then 'normalized'
+            when spelling.base_key = followed.anchor_base_key then 'normalized'
             else 'transliteration'
         end as match_method,
         case
@@ -597,3 +606,4 @@ final as (
 )
 
 select * from final
+{% endif %}
