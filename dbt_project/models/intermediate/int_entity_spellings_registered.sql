@@ -228,22 +228,6 @@ features as (
     ) as tokenised
 ),
 
-unmatched as (
-    select features.*
-    from features
-    left join key_matched
-        on key_matched.entity_type = features.entity_type
-        and key_matched.match_key = features.match_key
-    where features.target_side = 'new' and key_matched.match_key is null
-),
-
--- Blocking keys: a group is compared with a target only when they share one. Equality joins
--- on these, not one join with a disjunction, which would compare every pair of a type. Fuzzy
--- candidates share their first or last three letters and a length within 2 (at most two
--- edits apart); the structural layers' candidates share a surname, designation, country-less
--- key, oblast stem or (weapons) a name word, whatever their lengths. A typo
--- in a short name can touch both its first and last three letters (Krusk, Oedsa): keys of up
--- to 8 letters also meet by first letter, last letter and length (±1 for the group).
 frequent_words as (
     -- a word in more than 50 keys of a type (brigade, company, bureau) blocks nothing either
     select entity_type, list(word) as words
@@ -256,6 +240,35 @@ frequent_words as (
     group by entity_type
 ),
 
+blockable as (
+    -- units and organisations (keys of sorted, common words) meet by the first or last three
+    -- letters of a word of their own (the unit's number, the organisation's name)
+    select *, entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked
+    from (
+        select features.*, list_filter(features.distinctive_words,
+            lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
+        from features
+        left join frequent_words
+            on frequent_words.entity_type = features.entity_type
+    ) as worded
+),
+
+unmatched as (
+    select blockable.*
+    from blockable
+    left join key_matched
+        on key_matched.entity_type = blockable.entity_type
+        and key_matched.match_key = blockable.match_key
+    where blockable.target_side = 'new' and key_matched.match_key is null
+),
+
+-- Blocking keys: a group is compared with a target only when they share one. Equality joins
+-- on these, not one join with a disjunction, which would compare every pair of a type. Fuzzy
+-- candidates share their first or last three letters and a length within 2 (at most two
+-- edits apart); the structural layers' candidates share a surname, designation, country-less
+-- key, oblast stem or (weapons) a name word, whatever their lengths. A typo
+-- in a short name can touch both its first and last three letters (Krusk, Oedsa): keys of up
+-- to 8 letters also meet by first letter, last letter and length (±1 for the group).
 target_blocks as (
     select entity_type, match_key, entity_id, unnest(list_distinct(list_filter([
         case when not word_blocked then 'p:' || left(fuzzy_key, 3) || len(fuzzy_key) end,
@@ -270,18 +283,7 @@ target_blocks as (
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
         lambda b: b is not null))) as block
-    from (
-        -- units and organisations (keys of sorted, common words) meet by the first or last three
-        -- letters of a word of their own (the unit's number, the organisation's name)
-        select *, entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked
-        from (
-            select features.*, list_filter(features.distinctive_words,
-                lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
-            from features
-            left join frequent_words
-                on frequent_words.entity_type = features.entity_type
-        ) as worded
-    ) as blockable
+    from blockable
 ),
 
 group_blocks as (
@@ -301,16 +303,7 @@ group_blocks as (
                 else [] end
         end,
         lambda b: b is not null))) as block
-    from (
-        select *, entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked
-        from (
-            select unmatched.*, list_filter(unmatched.distinctive_words,
-                lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
-            from unmatched
-            left join frequent_words
-                on frequent_words.entity_type = unmatched.entity_type
-        ) as worded
-    ) as blockable
+    from unmatched
 ),
 
 candidate_pairs as (
