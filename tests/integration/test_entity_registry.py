@@ -118,7 +118,7 @@ def test_a_full_refresh_keeps_every_id(two_batches) -> None:
     assert _aliases(settings.published_db) == second
 
 
-def _build_with_seeds(settings: Settings, tmp_path: Path, seeds: dict[str, str]) -> None:
+def _build_with_seeds(settings: Settings, tmp_path: Path, seeds: dict[str, str]) -> subprocess.CompletedProcess:
     """`dbt build --full-refresh` of a copy of the project whose seeds have `seeds` appended."""
     project = tmp_path / "dbt_project"
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
@@ -131,12 +131,12 @@ def _build_with_seeds(settings: Settings, tmp_path: Path, seeds: dict[str, str])
         [str(DBT_EXECUTABLE), "build", "--full-refresh", "--profiles-dir", ".", "--target-path", str(tmp_path / "target")],
         cwd=project, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    assert build.returncode == 0, build.stdout[-3000:]
+    return build
 
 
 def test_a_new_curated_alias_does_not_re_key_and_decisions_are_recorded(two_batches, tmp_path: Path) -> None:
     settings, _, before = two_batches
-    _build_with_seeds(settings, tmp_path, {
+    build = _build_with_seeds(settings, tmp_path, {
         # a curated alias that would now send a registered spelling elsewhere: it stays put
         "entity_aliases.csv": "location,Kupainsk,Kharkiv,test: a later alias must not re-key\n",
         "entity_resolution_decisions.csv": (
@@ -144,6 +144,7 @@ def test_a_new_curated_alias_does_not_re_key_and_decisions_are_recorded(two_batc
             "split,location,Kupainsk,,test: not a typo after all,2026-11-25\n"
         ),
     })  # fmt: skip
+    assert build.returncode == 0, build.stdout[-3000:]
     after = _aliases(settings.working_db, "marts.dim_entity_aliases")
     assert after["Kupyansk"] == before["Kupyansk"]
     merged = after["Stone Village"]
@@ -154,3 +155,13 @@ def test_a_new_curated_alias_does_not_re_key_and_decisions_are_recorded(two_batc
         alias: row[0] for alias, row in before.items() if alias not in ("Stone Village", "Kupainsk")
     }
 
+
+def test_a_decision_about_an_unknown_spelling_fails_the_build(two_batches, tmp_path: Path) -> None:
+    """A merge naming a spelling the registry does not hold would match nothing: the build stops
+    instead of ignoring it. (Last in the module: it leaves the working file half-rebuilt.)"""
+    settings, _, _ = two_batches
+    build = _build_with_seeds(settings, tmp_path, {
+        "entity_resolution_decisions.csv": "merge,location,Stone Vilage,Kamianka,test: a typo in the decision,2026-11-25\n",
+    })  # fmt: skip
+    assert build.returncode != 0
+    assert "relationships_entity_resolution_decisions_mention_name" in build.stdout
