@@ -60,3 +60,34 @@ def settings_for(root: Path) -> Settings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return settings_for(tmp_path)
+
+
+@dataclass(frozen=True)
+class SampleWarehouse:
+    """The pipeline's output over a small generated sample plus the bundled real event."""
+
+    settings: Settings
+    run: PipelineRun
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehouse:
+    """One published warehouse shared by the tests that only read it (analyst guide queries,
+    report, older clients, Postgres publish): 600 events over 5 days with the generator's planted
+    defects, and the real sample page and export. Read it; never write into it."""
+    import shutil
+    from datetime import date
+
+    from orchestration.sample_data import build_export
+    from orchestration.sample_data.generator import write_files
+    from tests.conftest import SAMPLES
+
+    settings = settings_for(tmp_path_factory.mktemp("sample_warehouse"))
+    write_files(build_export(events=600, days=5, start=date(2026, 5, 24), seed=7).files, settings.landing_dir)
+    samples = settings.landing_dir / "samples"
+    samples.mkdir()
+    for name in ("event-page-7367235.txt", "event-7367235.jsonl"):
+        shutil.copy(SAMPLES / name, samples / name)
+    run = run_pipeline(settings)
+    assert run.result.success and run.published, run.failed_checks()
+    return SampleWarehouse(settings, run)
