@@ -1,0 +1,53 @@
+-- One row per entity and day it was named: in an event's entity list or as the event's place.
+-- "Entity timeline for Kupiansk" is one filter on canonical_name. A view over the marts
+-- (published as a table).
+with
+
+bridge as (
+    select event_id, entity_id from {{ ref('bridge_event_entities') }}
+),
+
+events as (
+    select * from {{ ref('fct_events') }}
+),
+
+entities as (
+    select * from {{ ref('dim_entities') }}
+),
+
+event_entities as (
+    select event_id, entity_id from bridge
+    union
+    select event_id, location_entity_id as entity_id from events
+),
+
+named as (
+    select
+        event_entities.entity_id,
+        cast({{ dbt.date_trunc('day', 'events.first_extracted_at') }} as date) as event_date,
+        events.verification_level,
+        events.confidence_score,
+        case when events.location_entity_id = event_entities.entity_id then 1 else 0 end as is_place
+    from event_entities
+    inner join events
+        on events.event_id = event_entities.event_id
+),
+
+final as (
+    select
+        named.entity_id,
+        entities.entity_type,
+        entities.canonical_name,
+        named.event_date,
+        cast(count(*) as {{ dbt.type_bigint() }}) as n_events,
+        cast(sum(named.is_place) as {{ dbt.type_bigint() }}) as n_events_located_here,
+        cast(sum(case when named.verification_level = 'verified' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as n_verified_events,
+        cast(avg(named.confidence_score) as {{ type_double() }}) as avg_confidence_score
+    from named
+    inner join entities
+        on entities.entity_id = named.entity_id
+    group by named.entity_id, entities.entity_type, entities.canonical_name, named.event_date
+)
+
+select * from final
