@@ -46,6 +46,15 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	touch $@
 
+# A separate environment with the DuckDB 1.4 LTS client that many BI drivers bundle: the tests
+# open every published file with it (the file is written with storage version v1.4.0).
+DUCKDB14_VENV := .venv-duckdb14
+DUCKDB14_VERSION := 1.4.4
+$(DUCKDB14_VENV)/.installed:
+	test -x $(DUCKDB14_VENV)/bin/python || $(PYTHON) -m venv $(DUCKDB14_VENV)
+	$(DUCKDB14_VENV)/bin/python -m pip install --quiet "duckdb==$(DUCKDB14_VERSION)" "pytz==2026.6"  # pytz: its timestamptz values
+	touch $@
+
 $(DAGSTER_HOME)/dagster.yaml: orchestration/instance/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp $< $@
@@ -103,13 +112,13 @@ eval-entities: setup
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions
 
-test: setup
+test: setup $(DUCKDB14_VENV)/.installed
 	$(BIN)/python -m pytest
 
 test-unit: setup
 	$(BIN)/python -m pytest tests/unit
 
-test-integration: setup
+test-integration: setup $(DUCKDB14_VENV)/.installed
 	$(BIN)/python -m pytest tests/integration
 
 clean:
