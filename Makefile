@@ -20,7 +20,7 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline rebuild dev generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline rebuild dev docs generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-unit test-integration manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
@@ -28,6 +28,7 @@ help:
 	@echo "make pipeline  run the pipeline once over \$$LANDING_DIR into \$$WAREHOUSE_DIR"
 	@echo "make rebuild   the pipeline with dbt --full-refresh (after changing an incremental model)"
 	@echo "make dev       the Dagster UI on the same definitions"
+	@echo "make docs      DOCS_PORT=8080: generate and serve the dbt docs (with the warehouse's catalog)"
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
 	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
@@ -111,6 +112,16 @@ eval-entities: setup
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions
+
+# dbt docs of the project, with the working warehouse's catalog when there is one (stop a running
+# pipeline first: DuckDB has one writer), served on http://127.0.0.1:$(DOCS_PORT). Each publish
+# also ships them, offline, in $(WAREHOUSE_DIR)/site/dbt-docs/index.html.
+DOCS_PORT ?= 8080
+WORKING_DB := $(abspath $(WAREHOUSE_DIR))/warehouse.duckdb
+docs: setup
+	cd dbt_project && WAREHOUSE_DB_PATH=$(if $(wildcard $(WORKING_DB)),$(WORKING_DB),:memory:) ../$(BIN)/dbt docs generate --quiet --profiles-dir .
+	@echo "dbt docs on http://127.0.0.1:$(DOCS_PORT) (Ctrl-C stops)"
+	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 test: setup $(DUCKDB14_VENV)/.installed
 	$(BIN)/python -m pytest
