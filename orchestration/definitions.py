@@ -4,22 +4,26 @@ import dagster as dg
 
 from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.landing import raw_landing
-from orchestration.assets.publish import published_warehouse
+from orchestration.assets.publish import published_postgres, published_site, published_warehouse
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.automation import daily_schedule, landing_directory_sensor, warehouse_job
 from orchestration.resources import build_resources
-from orchestration.settings import Settings
+from orchestration.settings import PostgresTarget, Settings, load_postgres_target
 
 
-def build_definitions(settings: Settings | None = None) -> dg.Definitions:
-    """The whole code location; `settings` defaults to the environment (tests pass their own)."""
+def build_definitions(settings: Settings | None = None, postgres: PostgresTarget | None = None) -> dg.Definitions:
+    """The whole code location; `settings` and `postgres` default to the environment (tests pass
+    their own). The PostgreSQL publish is part of it only when a target is set."""
+    if settings is None:
+        postgres = load_postgres_target()
+    targets = [published_postgres] if postgres is not None else []
     return dg.Definitions(
-        assets=[raw_landing, warehouse_dbt_models, published_warehouse],
+        assets=[raw_landing, warehouse_dbt_models, published_warehouse, published_site, *targets],
         asset_checks=[gx_mart_suites],
         jobs=[warehouse_job],
         schedules=[daily_schedule],
         sensors=[landing_directory_sensor],
-        resources=build_resources(settings),
+        resources=build_resources(settings, postgres),
     )
 
 

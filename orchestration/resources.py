@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,14 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.settings import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    PostgresTarget,
+    Settings,
+    load_postgres_target,
+    load_settings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +110,21 @@ class VenvDbtCliResource(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
 
-def build_resources(settings: Settings | None = None) -> dict[str, object]:
-    settings = settings or load_settings()
-    return {
+class PostgresPublishResource(dg.ConfigurableResource):
+    """The optional PostgreSQL publish target (settings.PostgresTarget)."""
+
+    dsn: str
+    schema_name: str = "marts"
+    reader_role: str = "bi_reader"
+
+
+def build_resources(
+    settings: Settings | None = None, postgres: PostgresTarget | None = None
+) -> dict[str, object]:
+    """`settings` and `postgres` default to the environment when `settings` is not given."""
+    if settings is None:
+        settings, postgres = load_settings(), load_postgres_target()
+    resources: dict[str, object] = {
         "warehouse": WarehouseResource.from_settings(settings),
         "dbt": VenvDbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
@@ -112,3 +132,13 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
             dbt_executable=str(DBT_EXECUTABLE),
         ),
     }
+    if postgres is not None:
+        # From the environment, the DSN stays an EnvVar: Dagster then shows the variable's
+        # name, never its value (it holds a password), in the UI and in run configs.
+        from_env = postgres.dsn == os.environ.get("PUBLISH_POSTGRES_DSN", "").strip()
+        resources["postgres"] = PostgresPublishResource(
+            dsn=dg.EnvVar("PUBLISH_POSTGRES_DSN") if from_env else postgres.dsn,
+            schema_name=postgres.schema,
+            reader_role=postgres.reader_role,
+        )
+    return resources

@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     status = "new version" if published else "NOT published (previous version kept)"
     print(f"published:     {settings.published_db} [{after or 'none'}] — {status}")
     print(f"parquet:       {settings.exports_dir}/<table>.parquet, <fact table>/<day>.parquet")
+    print(f"report:        {settings.site_dir}/index.html (links to dbt docs and Data Docs)")
     print(
         "try:           .venv/bin/duckdb -readonly "
         f"{settings.published_db} \"select verification_level, count(*) from fct_events group by 1\""

@@ -95,6 +95,16 @@ class Settings:
         return self.warehouse_dir / "exports"
 
     @property
+    def site_dir(self) -> Path:
+        """The report, dbt docs and Data Docs of the published version (a link, swapped atomically)."""
+        return self.warehouse_dir / "site"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        """GX Data Docs written by the checks, one folder per run, until the publish ships them."""
+        return self.warehouse_dir / "data_docs"
+
+    @property
     def landing_chunk_bytes(self) -> int:
         """Text validated per landing statement: 1/64 of DuckDB's memory limit (64 KiB to
         32 MiB). DuckDB's JSON functions hold a whole vector (≤ 2,048 records) of parsed
@@ -110,6 +120,27 @@ class Settings:
             "temp_directory": str(self.duckdb_temp_dir),
             **NO_COMPACTION,
         }
+
+
+@dataclass(frozen=True)
+class PostgresTarget:
+    """Where the optional PostgreSQL publish copies the marts (PUBLISH_POSTGRES_*)."""
+
+    dsn: str
+    schema: str = "marts"
+    reader_role: str = "bi_reader"  # NOLOGIN role granted read access; BI logins join it
+
+
+def load_postgres_target() -> PostgresTarget | None:
+    """The PostgreSQL publish target, or None (the default) when PUBLISH_POSTGRES_DSN is unset."""
+    dsn = os.environ.get("PUBLISH_POSTGRES_DSN", "").strip()
+    if not dsn:
+        return None
+    return PostgresTarget(
+        dsn,
+        schema=os.environ.get("PUBLISH_POSTGRES_SCHEMA", "marts"),
+        reader_role=os.environ.get("PUBLISH_POSTGRES_READER_ROLE", "bi_reader"),
+    )
 
 
 def load_settings() -> Settings:

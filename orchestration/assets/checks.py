@@ -43,7 +43,8 @@ def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
         ", ".join(f"{table} {len(frame)} rows" for table, frame in frames.items()),
     )  # fmt: skip
     fault_point("checks_before_gx")
-    outcomes = validate_tables(frames)
+    # The Data Docs of this run's validations; the publish moves them into its site.
+    outcomes = validate_tables(frames, data_docs_dir=warehouse.settings.data_docs_dir / context.run.run_id)
     fault_point("checks_after_gx")
     failed = [o for o in outcomes if not o.passed]
     with warehouse.connect() as con:

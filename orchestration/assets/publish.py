@@ -1,14 +1,19 @@
-"""Publish: the audited marts → `published.duckdb` (atomic rename) and Parquet exports."""
+"""Publish: the audited marts → `published.duckdb` (atomic rename) and Parquet exports; then,
+from that published copy, the analysts' site (report, dbt docs, Data Docs) and, when configured,
+the PostgreSQL copy for BI tools."""
 
 
+import json
+import shutil
 import warnings
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
-from orchestration.assets.transform import warehouse_dbt_models
+from orchestration.assets.transform import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.publishing.publisher import (
     ExportDays,
@@ -24,7 +29,13 @@ from orchestration.run_audit import (
     record_stage,
     staging_batch,
 )
-from orchestration.resources import WarehouseResource
+from orchestration.publishing.postgres import TableDoc, publish_to_postgres
+from orchestration.publishing.site import dbt_docs_page, publish_site
+from orchestration.resources import PostgresPublishResource, WarehouseResource
+from orchestration.settings import DBT_EXECUTABLE
+
+PUBLISHED_SITE = dg.AssetKey(["published", "site"])
+PUBLISHED_POSTGRES = dg.AssetKey(["published", "postgres"])
 
 # The events the dbt build rebuilt since the last publish (dbt model int_events_changed).
 CHANGED_EVENTS = "intermediate.int_events_changed"
@@ -115,4 +126,99 @@ def published_warehouse(
     )
 
 
-__all__ = ["published_warehouse", "gx_mart_suites"]
+@dg.asset(
+    key=PUBLISHED_SITE,
+    deps=[PUBLISHED_WAREHOUSE],
+    group_name="publish",
+    # `dbt docs generate` opens the working database (for its catalog) as a writer would.
+    pool=WAREHOUSE_POOL,
+    partitions_def=EXTRACTION_DAYS,
+    backfill_policy=ONE_RUN_PER_DAY,
+    description="The analysts' site of the published version ($WAREHOUSE_DIR/site): the visual "
+    "report (index.html), the dbt docs and the Great Expectations Data Docs of its checks.",
+)
+def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    settings = warehouse.settings
+    version_id = read_published_version(settings.published_db)
+    project_dir = Path(DBT_PROJECT.project_dir)
+    dbt_docs = dbt_docs_page(project_dir, transform_fingerprint(project_dir), warehouse.dbt_env(), DBT_EXECUTABLE)
+    data_docs = settings.data_docs_dir / context.run_id
+    site = publish_site(
+        settings.site_dir,
+        version_id,
+        settings.published_db,
+        dbt_docs=dbt_docs,
+        data_docs=data_docs if data_docs.exists() else None,
+        keep=settings.publish_keep_versions,
+    )
+    prune_data_docs(settings.data_docs_dir, keep=settings.publish_keep_versions)
+    context.log.info("site of version %s: %s", version_id, site.report)
+    return dg.MaterializeResult(
+        metadata={
+            "version_id": version_id,
+            "report": dg.MetadataValue.path(str(settings.site_dir / site.report.name)),
+            "links": dg.MetadataValue.json(site.links),
+        }
+    )
+
+
+def prune_data_docs(data_docs_dir: Path, keep: int) -> None:
+    """Keep the Data Docs of the last `keep` runs that did not publish (failed checks among
+    them: what an engineer opens to see why); a published run's were moved into its site."""
+    runs = sorted((p for p in data_docs_dir.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime_ns)
+    for old in runs[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def mart_docs(manifest: Path) -> dict[str, TableDoc]:
+    """Each published mart's dbt description and column descriptions, by table name."""
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return {
+        node["name"]: TableDoc(
+            description=node.get("description") or "",
+            columns={name: column.get("description") or "" for name, column in node["columns"].items()},
+        )
+        for node in nodes
+        if node["resource_type"] == "model" and node["schema"] == MARTS_GROUP
+    }
+
+
+@dg.asset(
+    key=PUBLISHED_POSTGRES,
+    deps=[PUBLISHED_WAREHOUSE],
+    group_name="publish",
+    # One PostgreSQL publish at a time: each cleans up what a killed one left.
+    pool=WAREHOUSE_POOL,
+    partitions_def=EXTRACTION_DAYS,
+    backfill_policy=ONE_RUN_PER_DAY,
+    description="The published marts copied into PostgreSQL (PUBLISH_POSTGRES_DSN) for BI tools: "
+    "loaded into a new schema, swapped in one transaction, readable by the reader role.",
+)
+def published_postgres(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, postgres: PostgresPublishResource
+) -> dg.MaterializeResult:
+    settings = warehouse.settings
+    version_id = read_published_version(settings.published_db)
+    result = publish_to_postgres(
+        settings.published_db,
+        postgres.dsn,
+        version_id=version_id,
+        schema=postgres.schema_name,
+        reader_role=postgres.reader_role,
+        docs=mart_docs(DBT_PROJECT.manifest_path),
+    )
+    context.log.info(
+        "PostgreSQL schema %s now holds version %s (%d tables, %.1f s)",
+        result.schema, version_id, len(result.row_counts), result.seconds,
+    )  # fmt: skip
+    return dg.MaterializeResult(
+        metadata={
+            "version_id": version_id,
+            "schema": result.schema,
+            "row_counts": result.row_counts,
+            "seconds": result.seconds,
+        }
+    )
+
+
+__all__ = ["published_warehouse", "published_site", "published_postgres", "gx_mart_suites"]

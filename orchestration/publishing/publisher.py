@@ -76,19 +76,21 @@ def _remove_stale_staging(published_db: Path, exports_dir: Path) -> None:
     """Drop what a publish killed half-way left behind. Safe: publishing is serialised (pool)."""
     for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp"):
         leftover.unlink()
-    for leftover in [
-        *exports_dir.parent.glob(f".{exports_dir.name}.*.tmp"),
-        *_export_store(exports_dir).glob(".*.tmp"),
-    ]:
+    remove_stale_sets(exports_dir)
+
+
+def remove_stale_sets(link: Path) -> None:
+    """Drop the half-built sets and links of `link` (see `swap_in_set`) a killed run left."""
+    for leftover in [*link.parent.glob(f".{link.name}.*.tmp"), *set_store(link).glob(".*.tmp")]:
         if leftover.is_symlink() or leftover.is_file():
             leftover.unlink()
         else:
             shutil.rmtree(leftover)
 
 
-def _export_store(exports_dir: Path) -> Path:
-    """Where each published version's Parquet set lives; `exports_dir` links to the current one."""
-    return exports_dir.with_name(f"{exports_dir.name}_versions")
+def set_store(link: Path) -> Path:
+    """Where each version's set lives (`<link>_versions/`); `link` points to the current one."""
+    return link.with_name(f"{link.name}_versions")
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def _export_parquet(
     reads one version's files, never a mix. The last `keep` sets are kept. `changed_days` (a
     patched publish) lets the day files of unchanged days be linked from the current set.
     """
-    store = _export_store(exports_dir)
+    store = set_store(exports_dir)
     previous = exports_dir.resolve() if exports_dir.is_symlink() else None
     staging = store / f".{tag}.tmp"
     staging.mkdir(parents=True)
@@ -217,18 +219,27 @@ def _export_parquet(
                 fault_point("publish_mid_exports")
     for export in staging.rglob("*.parquet"):
         _fsync_file(export)
+    swap_in_set(staging, exports_dir, tag, keep)
+
+
+def swap_in_set(staging: Path, link: Path, tag: str, keep: int) -> Path:
+    """Make the complete directory `staging` (inside `link`'s store, `<link>_versions/`) the set
+    `link` points to, under the name `tag`, in one atomic rename of a symbolic link: a reader
+    that resolves `link` once reads one whole set, never a mix. The newest `keep` sets stay."""
+    store = staging.parent
     complete = store / tag
     os.rename(staging, complete)
-    link = exports_dir.with_name(f".{exports_dir.name}.{tag}.tmp")
-    link.symlink_to(complete.relative_to(exports_dir.parent))
-    if exports_dir.is_dir() and not exports_dir.is_symlink():
-        shutil.rmtree(exports_dir)  # the layout before versioned sets: a plain directory
-    os.replace(link, exports_dir)  # the atomic step
-    _fsync_dir(exports_dir.parent)
+    new_link = link.with_name(f".{link.name}.{tag}.tmp")
+    new_link.symlink_to(complete.relative_to(link.parent))
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)  # the layout before versioned sets: a plain directory
+    os.replace(new_link, link)  # the atomic step
+    _fsync_dir(link.parent)
     sets = sorted(store.iterdir(), key=lambda path: path.stat().st_mtime_ns)
     for old in sets[:-keep]:
-        if old != complete:
+        if old != complete and not old.name.startswith("."):
             shutil.rmtree(old)
+    return complete
 
 
 def new_version_id() -> str:

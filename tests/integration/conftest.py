@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.run_pipeline import default_partition, publish_step_ran
-from orchestration.settings import Settings
+from orchestration.settings import PostgresTarget, Settings
 
 
 @dataclass
@@ -31,10 +31,13 @@ class PipelineRun:
         )
 
 
-def run_pipeline(settings: Settings, partition: str | None = None, **overrides) -> PipelineRun:
-    """One run of the job, for `partition` (default: the one `make pipeline` would pick)."""
+def run_pipeline(
+    settings: Settings, partition: str | None = None, postgres: PostgresTarget | None = None, **overrides
+) -> PipelineRun:
+    """One run of the job, for `partition` (default: the one `make pipeline` would pick), with
+    the PostgreSQL publish when `postgres` is given."""
     settings = replace(settings, **overrides)
-    job = build_definitions(settings).resolve_job_def("warehouse_job")
+    job = build_definitions(settings, postgres).resolve_job_def("warehouse_job")
     key = partition or default_partition(settings)
     return PipelineRun(job.execute_in_process(partition_key=key, raise_on_error=False), settings)
 
