@@ -58,7 +58,7 @@ def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> N
     settings, version = published_once
     write_jsonl(settings.landing_dir / "day2.jsonl", [make_event("ok-2", [("Reuters", "certain")])])
 
-    def validate_with_one_failure(frames):
+    def validate_with_one_failure(frames, data_docs_dir=None):
         return [
             CheckOutcome("fct_events", "gx_score_in_unit_interval", False, "ERROR", "planted failure"),
             CheckOutcome("fct_events", "gx_event_id_unique", True, "ERROR", "ok"),

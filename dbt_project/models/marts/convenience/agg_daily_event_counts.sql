@@ -24,7 +24,7 @@ final as (
         category,
         verification_level,
         cast(count(*) as {{ dbt.type_bigint() }}) as n_events,
-        cast(avg(confidence_score) as {{ type_double() }}) as avg_confidence_score,
+        {{ exact_avg('confidence_score') }} as avg_confidence_score,
         cast(avg(n_independent_sources) as {{ type_double() }}) as avg_independent_sources,
         cast(sum(is_consistent) as {{ dbt.type_bigint() }}) as n_metadata_consistent
     from dated

@@ -43,7 +43,7 @@ final as (
         cast(sum(named.is_place) as {{ dbt.type_bigint() }}) as n_events_located_here,
         cast(sum(case when named.verification_level = 'verified' then 1 else 0 end) as {{ dbt.type_bigint() }})
             as n_verified_events,
-        cast(avg(named.confidence_score) as {{ type_double() }}) as avg_confidence_score
+        {{ exact_avg('named.confidence_score') }} as avg_confidence_score
     from named
     inner join entities
         on entities.entity_id = named.entity_id

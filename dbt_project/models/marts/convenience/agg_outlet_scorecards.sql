@@ -40,7 +40,7 @@ reach as (
         outlet_events.outlet_id,
         count(*) as n_events,
         sum(case when event_groups.n_groups > 1 then 1 else 0 end) as n_corroborated_events,
-        avg(events.confidence_score) as avg_event_confidence,
+        {{ exact_avg('events.confidence_score') }} as avg_event_confidence,
         min(events.first_extracted_at) as first_reported_at,
         max(events.first_extracted_at) as last_reported_at
     from outlet_events
@@ -78,7 +78,7 @@ final as (
         cast(tones.n_likely as {{ type_double() }}) / tones.n_claims as share_likely,
         cast(tones.n_possible as {{ type_double() }}) / tones.n_claims as share_possible,
         cast(tones.n_doubtful as {{ type_double() }}) / tones.n_claims as share_doubtful,
-        cast(reach.avg_event_confidence as {{ type_double() }}) as avg_event_confidence,
+        reach.avg_event_confidence,
         reach.first_reported_at,
         reach.last_reported_at
     from outlets
