@@ -8,14 +8,14 @@ from orchestration.assets.publish import published_postgres, published_site, pub
 from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.automation import daily_schedule, landing_directory_sensor, warehouse_job
 from orchestration.resources import build_resources
-from orchestration.settings import PostgresTarget, Settings, load_postgres_target
+from orchestration.settings import PostgresTarget, Settings, load_postgres_target, load_settings
 
 
 def build_definitions(settings: Settings | None = None, postgres: PostgresTarget | None = None) -> dg.Definitions:
     """The whole code location; `settings` and `postgres` default to the environment (tests pass
     their own). The PostgreSQL publish is part of it only when a target is set."""
     if settings is None:
-        postgres = load_postgres_target()
+        settings, postgres = load_settings(), load_postgres_target()
     targets = [published_postgres] if postgres is not None else []
     return dg.Definitions(
         assets=[raw_landing, warehouse_dbt_models, published_warehouse, published_site, *targets],

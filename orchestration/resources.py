@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +21,6 @@ from orchestration.settings import (
     DBT_PROJECT_DIR,
     PostgresTarget,
     Settings,
-    load_postgres_target,
-    load_settings,
 )
 
 log = logging.getLogger(__name__)
@@ -118,12 +115,8 @@ class PostgresPublishResource(dg.ConfigurableResource):
     reader_role: str = "bi_reader"
 
 
-def build_resources(
-    settings: Settings | None = None, postgres: PostgresTarget | None = None
-) -> dict[str, object]:
-    """`settings` and `postgres` default to the environment when `settings` is not given."""
-    if settings is None:
-        settings, postgres = load_settings(), load_postgres_target()
+def build_resources(settings: Settings, postgres: PostgresTarget | None) -> dict[str, object]:
+    """The resources of `settings`, plus the PostgreSQL target's when there is one."""
     resources: dict[str, object] = {
         "warehouse": WarehouseResource.from_settings(settings),
         "dbt": VenvDbtCliResource(
@@ -133,11 +126,10 @@ def build_resources(
         ),
     }
     if postgres is not None:
-        # From the environment, the DSN stays an EnvVar: Dagster then shows the variable's
-        # name, never its value (it holds a password), in the UI and in run configs.
-        from_env = postgres.dsn == os.environ.get("PUBLISH_POSTGRES_DSN", "").strip()
+        # A DSN from the environment stays an EnvVar: Dagster then shows the variable's name,
+        # never its value (it holds a password), in the UI and in run configs.
         resources["postgres"] = PostgresPublishResource(
-            dsn=dg.EnvVar("PUBLISH_POSTGRES_DSN") if from_env else postgres.dsn,
+            dsn=dg.EnvVar(postgres.dsn_env_var) if postgres.dsn_env_var else postgres.dsn,
             schema_name=postgres.schema,
             reader_role=postgres.reader_role,
         )

@@ -129,17 +129,22 @@ class PostgresTarget:
     dsn: str
     schema: str = "marts"
     reader_role: str = "bi_reader"  # NOLOGIN role granted read access; BI logins join it
+    dsn_env_var: str | None = None  # the variable the DSN came from (kept out of Dagster's UI)
+
+
+POSTGRES_DSN_ENV_VAR = "PUBLISH_POSTGRES_DSN"
 
 
 def load_postgres_target() -> PostgresTarget | None:
     """The PostgreSQL publish target, or None (the default) when PUBLISH_POSTGRES_DSN is unset."""
-    dsn = os.environ.get("PUBLISH_POSTGRES_DSN", "").strip()
+    dsn = os.environ.get(POSTGRES_DSN_ENV_VAR, "").strip()
     if not dsn:
         return None
     return PostgresTarget(
         dsn,
         schema=os.environ.get("PUBLISH_POSTGRES_SCHEMA", "marts"),
         reader_role=os.environ.get("PUBLISH_POSTGRES_READER_ROLE", "bi_reader"),
+        dsn_env_var=POSTGRES_DSN_ENV_VAR,
     )
 
 
