@@ -1,6 +1,5 @@
 -- Events per day of first extraction, category and verification level: the daily chart and the
--- "how many, how sure" questions without a group-by. A view over fct_events (published as a
--- table, so readers never pay for it).
+-- "how many, how sure" questions without a group-by. Rebuilt whole from fct_events each build.
 with
 
 events as (

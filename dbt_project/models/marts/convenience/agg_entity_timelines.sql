@@ -1,6 +1,6 @@
 -- One row per entity and day it was named: in an event's entity list or as the event's place.
--- "Entity timeline for Kupiansk" is one filter on canonical_name. A view over the marts
--- (published as a table).
+-- "Entity timeline for Kupiansk" is one filter on canonical_name. Rebuilt whole from the marts
+-- each build.
 with
 
 bridge as (

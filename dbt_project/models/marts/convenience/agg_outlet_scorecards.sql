@@ -1,6 +1,6 @@
 -- One row per outlet that made at least one claim: how much it reports, in what tone, and how
--- often an independent outlet (another ownership group) reported the same event. A view over
--- the marts (published as a table).
+-- often an independent outlet (another ownership group) reported the same event. Rebuilt whole
+-- from the marts each build.
 with
 
 claims as (
