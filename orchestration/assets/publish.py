@@ -126,14 +126,21 @@ def published_warehouse(
     )
 
 
+# What the assets built from the published file share: they run after it, one day per run, in
+# the writers' pool (`dbt docs generate` opens the working database as a writer would; one
+# PostgreSQL publish at a time, since each cleans up what a killed one left).
+FROM_PUBLISHED_FILE = {
+    "deps": [PUBLISHED_WAREHOUSE],
+    "group_name": "publish",
+    "pool": WAREHOUSE_POOL,
+    "partitions_def": EXTRACTION_DAYS,
+    "backfill_policy": ONE_RUN_PER_DAY,
+}
+
+
 @dg.asset(
     key=PUBLISHED_SITE,
-    deps=[PUBLISHED_WAREHOUSE],
-    group_name="publish",
-    # `dbt docs generate` opens the working database (for its catalog) as a writer would.
-    pool=WAREHOUSE_POOL,
-    partitions_def=EXTRACTION_DAYS,
-    backfill_policy=ONE_RUN_PER_DAY,
+    **FROM_PUBLISHED_FILE,
     description="The analysts' site of the published version ($WAREHOUSE_DIR/site): the visual "
     "report (index.html), the dbt docs and the Great Expectations Data Docs of its checks.",
 )
@@ -185,12 +192,7 @@ def mart_docs(manifest: Path) -> dict[str, TableDoc]:
 
 @dg.asset(
     key=PUBLISHED_POSTGRES,
-    deps=[PUBLISHED_WAREHOUSE],
-    group_name="publish",
-    # One PostgreSQL publish at a time: each cleans up what a killed one left.
-    pool=WAREHOUSE_POOL,
-    partitions_def=EXTRACTION_DAYS,
-    backfill_policy=ONE_RUN_PER_DAY,
+    **FROM_PUBLISHED_FILE,
     description="The published marts copied into PostgreSQL (PUBLISH_POSTGRES_DSN) for BI tools: "
     "loaded into a new schema, swapped in one transaction, readable by the reader role.",
 )

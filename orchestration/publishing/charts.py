@@ -86,8 +86,9 @@ class Panel:
     values: tuple[float, ...]
 
 
-def _e(text: str) -> str:
-    return escape(text, quote=True)
+def escape_html(text: object) -> str:
+    """Text (or a number) safe in HTML and SVG text and attribute values."""
+    return escape(str(text), quote=True)
 
 
 def _n(value: float) -> str:
@@ -124,7 +125,7 @@ def _truncate(text: str, width: float, size: float = FONT_SIZE) -> str:
 def _text(x: float, y: float, content: str, *, anchor: str = "start", attrs: str = "") -> str:
     anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
     extra = f" {attrs}" if attrs else ""
-    return f'<text x="{_n(x)}" y="{_n(y)}"{anchor_attr}{extra}>{_e(content)}</text>'
+    return f'<text x="{_n(x)}" y="{_n(y)}"{anchor_attr}{extra}>{escape_html(content)}</text>'
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, color: str) -> str:
@@ -134,7 +135,7 @@ def _line(x1: float, y1: float, x2: float, y2: float, color: str) -> str:
 def _svg(label: str, height: float, parts: Sequence[str], css_class: str = "chart") -> str:
     return (
         f'<svg class="{css_class}" viewBox="0 0 {WIDTH} {_n(height)}" width="{WIDTH}" '
-        f'height="{_n(height)}" role="img" aria-label="{_e(label)}" font-size="{FONT_SIZE}" '
+        f'height="{_n(height)}" role="img" aria-label="{escape_html(label)}" font-size="{FONT_SIZE}" '
         f'fill="{TEXT}">{"".join(parts)}</svg>'
     )
 
@@ -243,7 +244,7 @@ def _stacked(
             tip = f"{tips[i]} · {s.name}: {_exact(value)} {unit} (of {_exact(totals[i])})"
             parts.append(
                 f'<rect class="mark" x="{_n(x)}" y="{_n(y_of(base + value))}" width="{_n(width)}" '
-                f'height="{_n(value * scale)}" fill="{s.color}"><title>{_e(tip)}</title></rect>'
+                f'height="{_n(value * scale)}" fill="{s.color}"><title>{escape_html(tip)}</title></rect>'
             )
             base += value
     parts += axis_labels(bottom + 16)
@@ -335,7 +336,7 @@ def ranked_bar_chart(
         tip = " · ".join(part for part in (bar.label, value_text, bar.detail) if part)
         width = max(0.0, min(bar.value, x_max)) * scale
         parts += [
-            f"<g><title>{_e(tip)}</title>",
+            f"<g><title>{escape_html(tip)}</title>",
             _text(label_width - 8, y + 14, _truncate(bar.label, MAX_RANK_LABEL), anchor="end"),
             f'<rect class="mark" x="{_n(label_width)}" y="{_n(y + 3)}" width="{_n(width)}" '
             f'height="{RANK_ROW - 6}" rx="2" fill="{color}"/>',
@@ -381,7 +382,7 @@ def small_multiples(
         left, right = px + PANEL_LEFT, px + panel_width - 4
         bottom = py + PANEL_HEADER + PANEL_PLOT
         parts += [
-            f"<g><title>{_e(panel.title)}</title>",
+            f"<g><title>{escape_html(panel.title)}</title>",
             _text(px, py + 12, _truncate(panel.title, panel_width, 12), attrs=f'font-size="12" font-weight="600" fill="{INK}"'),
             "</g>",
             _text(px, py + 26, _truncate(panel.subtitle, panel_width)),
@@ -402,7 +403,7 @@ def small_multiples(
             tip = f"{panel.title} · {category}: {_exact(value)} {unit}"
             parts.append(
                 f'<circle class="mark" cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{color}">'
-                f"<title>{_e(tip)}</title></circle>"
+                f"<title>{escape_html(tip)}</title></circle>"
             )
         parts.append(_text(xs[0], bottom + 14, categories[0], anchor="middle" if n == 1 else "start"))
         if n > 1:

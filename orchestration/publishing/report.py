@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html import escape
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
@@ -33,6 +32,7 @@ from orchestration.publishing.charts import (
     Panel,
     RankedBar,
     Series,
+    escape_html,
     histogram,
     ranked_bar_chart,
     small_multiples,
@@ -269,10 +269,6 @@ def load_report_data(published_db: Path) -> ReportData:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
 def _levels(found: Sequence[str]) -> list[str]:
     """The five levels in their fixed order, then any other (the publish gate accepts none)."""
     return [*LEVELS, *sorted(set(found) - set(LEVELS))]
@@ -392,13 +388,13 @@ def _check_link(href: str) -> str:
 
 def _card(chart_id: str, title: str, chart: str, caption: str) -> str:
     return (
-        f'<figure class="card" id="{chart_id}"><h2>{_e(title)}</h2>{chart}'
+        f'<figure class="card" id="{chart_id}"><h2>{escape_html(title)}</h2>{chart}'
         f"<figcaption>{caption}</figcaption></figure>"
     )
 
 
 def _code(name: str) -> str:
-    return f"<code>{_e(name)}</code>"
+    return f"<code>{escape_html(name)}</code>"
 
 
 STYLE = """
@@ -431,7 +427,7 @@ footer { max-width: 1440px; margin: 0 auto; padding: 0 24px 24px; color: var(--m
 
 def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType({})) -> str:
     """The whole page for `data`; `links` (label -> relative href) go into the header."""
-    nav = "".join(f'<li><a href="{_e(_check_link(href))}">{_e(label)}</a></li>' for label, href in links.items())
+    nav = "".join(f'<li><a href="{escape_html(_check_link(href))}">{escape_html(label)}</a></li>' for label, href in links.items())
     summary = [
         ("Events", f"{data.n_events:,}", "published, each in its current version"),
         ("Verified", _share(data.n_verified, data.n_events), f"{data.n_verified:,} of {data.n_events:,} events"),
@@ -439,7 +435,7 @@ def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType(
         ("Outlets scored", f"{data.n_outlets:,}", f"{data.n_qualifying_outlets:,} with {MIN_OUTLET_EVENTS}+ events"),
     ]
     stats = "".join(
-        f'<div class="stat"><dt>{_e(name)}</dt><dd>{_e(value)}</dd><dd class="note">{_e(note)}</dd></div>'
+        f'<div class="stat"><dt>{escape_html(name)}</dt><dd>{escape_html(value)}</dd><dd class="note">{escape_html(note)}</dd></div>'
         for name, value, note in summary
     )
     excluded = data.n_outlets - data.n_qualifying_outlets
@@ -493,13 +489,13 @@ def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Event warehouse report · {_e(data.version_id)}</title>
+<title>Event warehouse report · {escape_html(data.version_id)}</title>
 <style>{STYLE}</style>
 </head>
 <body>
 <header>
 <h1>Event warehouse report</h1>
-<p class="meta">Published version {_code(data.version_id)}, published {_e(data.published_at)}</p>
+<p class="meta">Published version {_code(data.version_id)}, published {escape_html(data.published_at)}</p>
 <nav aria-label="Related documentation"><ul>{nav}</ul></nav>
 </header>
 <main>
