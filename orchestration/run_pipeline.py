@@ -19,6 +19,7 @@ from orchestration.assets.keys import PUBLISHED_WAREHOUSE
 from orchestration.landing.discover import discover
 from orchestration.partitions import partition_for
 from orchestration.publishing.publisher import read_published_version
+from orchestration.recovery import wait_for_warehouse
 from orchestration.settings import Settings, load_settings
 
 
@@ -75,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     job = defs.resolve_job_def("warehouse_job")
     partition = args.partition or default_partition(settings)
+    if instance is not None:
+        # Runs of this instance whose process died are failed and their pool slots freed; a live
+        # one is waited for here, asleep (docs/operations.md, "Recovery").
+        wait_for_warehouse(instance)
     print(f"=== partition {partition} (files dated up to it, and undated files) ===", flush=True)
     result = job.execute_in_process(
         instance=instance,
