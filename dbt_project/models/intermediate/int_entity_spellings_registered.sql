@@ -145,18 +145,37 @@ key_targets as (
     where side = 'registered'
 ),
 
+anchors as (
+    -- each group's anchor: its most frequent spelling, then the shortest, then the first in byte
+    -- order; decided by the data alone, never by the order a batch's rows arrive in
+    select entity_type, match_key, name as anchor_name, base_key as anchor_base_key
+    from (
+        select
+            entity_type, match_key, name, base_key,
+            row_number() over (
+                partition by entity_type, match_key order by n_mentions desc, length(name), name
+            ) as anchor_rank
+        from keyed
+        where side = 'new'
+    ) as ranked
+    where anchor_rank = 1
+),
+
 groups as (
     select
-        entity_type,
-        match_key,
-        sum(n_mentions) as n_mentions,
-        arg_max(name, n_mentions * 1000000 - length(name)) as anchor_name,
-        arg_max(base_key, n_mentions * 1000000 - length(name)) as anchor_base_key,
-        min(fuzzy_key) as fuzzy_key,
-        {{ dbt.hash("entity_type || ':' || match_key") }} as group_entity_id
+        keyed.entity_type,
+        keyed.match_key,
+        sum(keyed.n_mentions) as n_mentions,
+        anchors.anchor_name,
+        anchors.anchor_base_key,
+        min(keyed.fuzzy_key) as fuzzy_key,
+        {{ dbt.hash("keyed.entity_type || ':' || keyed.match_key") }} as group_entity_id
     from keyed
-    where side = 'new'
-    group by entity_type, match_key
+    inner join anchors
+        on anchors.entity_type = keyed.entity_type
+        and anchors.match_key = keyed.match_key
+    where keyed.side = 'new'
+    group by keyed.entity_type, keyed.match_key, anchors.anchor_name, anchors.anchor_base_key
 ),
 
 key_matched as (
@@ -170,7 +189,8 @@ key_matched as (
                 order by key_targets.layer_rank,
                     case when key_targets.matched_name = key_targets.curated_name then 0 else 1 end,
                     case when key_targets.matched_name = groups.anchor_name then 0 else 1 end,
-                    key_targets.entity_id
+                    key_targets.entity_id,
+                    key_targets.matched_name
             ) as target_rank
         from groups
         inner join key_targets
@@ -424,7 +444,7 @@ first_choices as (
             entity_type, match_key, target_entity_id,
             row_number() over (
                 partition by entity_type, match_key
-                order by score desc, case when target_side = 'known' then 0 else 1 end, target_key
+                order by score desc, case when target_side = 'known' then 0 else 1 end, target_key, target_entity_id
             ) as choice_rank
         from acceptable_pairs
     ) as ranked
@@ -459,7 +479,7 @@ best as (
         *,
         row_number() over (
             partition by entity_type, match_key
-            order by score desc, case when target_side = 'known' then 0 else 1 end, target_key
+            order by score desc, case when target_side = 'known' then 0 else 1 end, target_key, target_entity_id
         ) as target_rank
     from resolved_pairs
 ),

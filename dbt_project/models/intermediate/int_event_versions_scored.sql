@@ -5,7 +5,8 @@
 --   ownership group  p = 1 − Π(1 − d·s) over its outlets, strongest first, d = 1 for the first
 --                        and same_group_discount for the others
 --   score              = 1 − Π(1 − p) over groups (independent evidence, "noisy OR")
--- Products are computed as exp(Σ ln(·)), which every SQL engine has.
+-- Products multiply their factors in ascending order (macros/arrays.sql: ordered_product), so a
+-- score does not depend on the order in which the engine's threads meet an event's outlets.
 -- Incremental: rebuilds the rows of int_events_changed only (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='replace_changed_events', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_events_changed') }}
@@ -87,7 +88,7 @@ group_evidence as (
     select
         version_id,
         ownership_group,
-        1 - exp(sum(ln(greatest(1 - contribution, 1e-12)))) as evidence,
+        1 - {{ ordered_product('1 - contribution') }} as evidence,
         max(case when is_assertive then 1 else 0 end) = 1 as is_assertive,
         min(case when is_only_doubtful then 1 else 0 end) = 1 as is_only_doubtful
     from outlet_contributions
@@ -111,7 +112,7 @@ version_evidence as (
     select
         version_id,
         count(*) as n_independent_sources,
-        round(1 - exp(sum(ln(greatest(1 - evidence, 1e-12)))), 4) as confidence_score,
+        round(1 - {{ ordered_product('1 - evidence') }}, 4) as confidence_score,
         max(case when is_assertive then 1 else 0 end) = 1
             and max(case when is_only_doubtful then 1 else 0 end) = 1 as is_disputed
     from group_evidence
@@ -129,7 +130,7 @@ metrics as (
         coalesce(tone_counts.n_likely, 0) as n_likely,
         coalesce(tone_counts.n_possible, 0) as n_possible,
         coalesce(tone_counts.n_doubtful, 0) as n_doubtful,
-        -- clamp away float noise (exp/ln) so the score stays within [0, 1]
+        -- clamp away float noise so the score stays within [0, 1]
         least(greatest(coalesce(version_evidence.confidence_score, 0), 0), 1) as confidence_score,
         coalesce(version_evidence.is_disputed, false) as is_disputed
     from versions
