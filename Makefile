@@ -31,7 +31,7 @@ help:
 	@echo "make docs      DOCS_PORT=8080: generate and serve the dbt docs (with the warehouse's catalog)"
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
-	@echo "make chaos     kill the pipeline at every fault point and 50 random moments, re-run, compare"
+	@echo "make chaos     kill the pipeline at every fault point and 50 random moments (persistent instance), re-run, compare"
 	@echo "make bench     BENCH_SCALE=x: pipeline vs DuckDB floor at 10k/100k/1M events (x scales them)"
 	@echo "make bench-entities  the entity resolver on 100k synthetic distinct spellings + a 10k day"
 	@echo "make eval-entities  entity resolution scored on the labelled set (precision, recall, merges)"
