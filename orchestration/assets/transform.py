@@ -76,6 +76,10 @@ def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]
     return stale
 
 
+# The project's dbt unit tests check its code on inputs written by hand, not the data: a run
+# leaves them out (tests/integration/test_dbt_unit_tests.py runs them).
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
 # dbt reads the last publish's staging batch from the environment (macros/incremental.sql:
 # given_changed_since_batch): a `--vars` value changes dbt's parse state and would force a full
 # re-parse of the project on every run.
@@ -218,7 +222,7 @@ def warehouse_dbt_models(
     fault_point("dbt_before_build")
     invocation = None
     try:
-        invocation = dbt.cli(plan.args, context=context)
+        invocation = dbt.cli([*plan.args, *WITHOUT_UNIT_TESTS], context=context)
         for count, event in enumerate(invocation.stream(), start=1):
             if isinstance(event, dg.AssetCheckResult):
                 tests[event.passed] += 1
