@@ -1,6 +1,5 @@
 """The pipeline job, the landing-directory sensor and the daily schedule."""
 
-
 import hashlib
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ warehouse_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Land new files, build and test the marts, run the checks, publish.",
 )
+
 
 @dg.schedule(
     name="daily_warehouse_build",
@@ -52,6 +52,4 @@ def landing_directory_sensor(context: dg.SensorEvaluationContext, warehouse: War
         return dg.SkipReason("no change in the landing directory")
     context.update_cursor(key)
     today = datetime.now(UTC).date()
-    return dg.RunRequest(
-        run_key=key, partition_key=partition_for([f.relative_path for f in files], today)
-    )
+    return dg.RunRequest(run_key=key, partition_key=partition_for([f.relative_path for f in files], today))

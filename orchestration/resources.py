@@ -66,18 +66,14 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def settings(self) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(Settings)}
-        return Settings(
-            **values | {"landing_dir": Path(self.landing_dir), "warehouse_dir": Path(self.warehouse_dir)}
-        )
+        return Settings(**values | {"landing_dir": Path(self.landing_dir), "warehouse_dir": Path(self.warehouse_dir)})
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """The working database. Writers hold it only inside the `warehouse` pool (size 1)."""
         settings = self.settings
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        con = connect_waiting_for_lock(
-            settings.working_db, read_only=read_only, config=settings.duckdb_config()
-        )
+        con = connect_waiting_for_lock(settings.working_db, read_only=read_only, config=settings.duckdb_config())
         try:
             con.execute("set enable_progress_bar = false")  # logs, not terminal animations
             yield con

@@ -2,7 +2,6 @@
 from that published copy, the analysts' site (report, dbt docs, Data Docs) and, when configured,
 the PostgreSQL copy for BI tools."""
 
-
 import json
 import shutil
 import warnings
@@ -47,9 +46,7 @@ MART_KEYS = sorted(
 
 
 # `backfill_policy` is beta on @asset (not on @multi_asset or @dbt_assets); the stack is pinned.
-warnings.filterwarnings(
-    "ignore", message="Parameter `backfill_policy` of function `asset`", category=dg.BetaWarning
-)
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy` of function `asset`", category=dg.BetaWarning)
 
 
 @dg.asset(
@@ -62,9 +59,7 @@ warnings.filterwarnings(
     description="The published warehouse analysts and BI tools read. Runs only after every "
     "blocking check (dbt tests, GX suites, landing invariants) passed.",
 )
-def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings
     version_id = new_version_id()
     started_at = datetime.now(UTC)
@@ -108,8 +103,12 @@ def published_warehouse(
             recent_runs = recent_runs_markdown(con)
     context.log.info(
         "published version %s to %s (%d tables, %s, %d rows written)",
-        result.version_id, result.path, len(result.row_counts), result.mode, result.rows_written,
-    )  # fmt: skip
+        result.version_id,
+        result.path,
+        len(result.row_counts),
+        result.mode,
+        result.rows_written,
+    )
     return dg.MaterializeResult(
         metadata={
             "version_id": result.version_id,
@@ -211,8 +210,11 @@ def published_postgres(
     )
     context.log.info(
         "PostgreSQL schema %s now holds version %s (%d tables, %.1f s)",
-        result.schema, version_id, len(result.row_counts), result.seconds,
-    )  # fmt: skip
+        result.schema,
+        version_id,
+        len(result.row_counts),
+        result.seconds,
+    )
     return dg.MaterializeResult(
         metadata={
             "version_id": version_id,

@@ -276,9 +276,7 @@ def stacked_bar_chart(
     )
 
 
-def histogram(
-    edges: Sequence[float], series: Sequence[Series], *, label: str, unit: str, empty_message: str
-) -> str:
+def histogram(edges: Sequence[float], series: Sequence[Series], *, label: str, unit: str, empty_message: str) -> str:
     """Stacked histogram: bin i spans [edges[i], edges[i+1]) on a linear axis, one segment per series."""
     if len(edges) < 2 or any(hi <= lo for lo, hi in pairwise(edges)):
         raise ValueError("edges must be at least two increasing values")
@@ -383,7 +381,12 @@ def small_multiples(
         bottom = py + PANEL_HEADER + PANEL_PLOT
         parts += [
             f"<g><title>{escape_html(panel.title)}</title>",
-            _text(px, py + 12, _truncate(panel.title, panel_width, 12), attrs=f'font-size="12" font-weight="600" fill="{INK}"'),
+            _text(
+                px,
+                py + 12,
+                _truncate(panel.title, panel_width, 12),
+                attrs=f'font-size="12" font-weight="600" fill="{INK}"',
+            ),
             "</g>",
             _text(px, py + 26, _truncate(panel.subtitle, panel_width)),
             *_value_axis(ticks, left, right, lambda v, b=bottom: b - v * scale),
