@@ -14,12 +14,15 @@ from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
+from orchestration.publishing.postgres import TableDoc, publish_to_postgres
 from orchestration.publishing.publisher import (
     ExportDays,
     new_version_id,
     publish,
     read_published_version,
 )
+from orchestration.publishing.site import dbt_docs_page, publish_site
+from orchestration.resources import PostgresPublishResource, WarehouseResource
 from orchestration.run_audit import (
     AUDIT_RUNS_SQL,
     finish_stage,
@@ -28,9 +31,6 @@ from orchestration.run_audit import (
     record_stage,
     staging_batch,
 )
-from orchestration.publishing.postgres import TableDoc, publish_to_postgres
-from orchestration.publishing.site import dbt_docs_page, publish_site
-from orchestration.resources import PostgresPublishResource, WarehouseResource
 from orchestration.settings import DBT_EXECUTABLE
 
 PUBLISHED_SITE = dg.AssetKey(["published", "site"])
@@ -225,4 +225,4 @@ def published_postgres(
     )
 
 
-__all__ = ["published_warehouse", "published_site", "published_postgres", "gx_mart_suites"]
+__all__ = ["gx_mart_suites", "published_postgres", "published_site", "published_warehouse"]

@@ -20,7 +20,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
@@ -205,7 +205,7 @@ def page_candidate(data: bytes, size_bytes: int | None = None) -> Candidate:
         record = parse_event_page(text)
     except PageParseError as exc:
         return Candidate(1, text, exc.reason_code, exc.detail)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other files
+    except Exception as exc:  # a parser bug must not stop the other files
         return Candidate(1, text, "page_parser_error", f"{type(exc).__name__}: {exc}"[:500])
     return Candidate(1, json.dumps(record, ensure_ascii=False))
 
@@ -339,10 +339,8 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
         con.execute("commit")
     except BaseException:
-        try:
+        with suppress(duckdb.TransactionException):  # a failed commit has already ended the transaction
             con.execute("rollback")
-        except duckdb.TransactionException:
-            pass  # a failed commit has already ended the transaction
         raise
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PageParseError", "parse_event_page", "derive_page_event_id"]
+__all__ = ["PageParseError", "derive_page_event_id", "parse_event_page"]
 
 
 class PageParseError(ValueError):

@@ -361,7 +361,7 @@ def _quarantine_chart(data: ReportData) -> str:
     def per_period(reasons: set[str] | list[str]) -> tuple[float, ...]:
         return tuple(float(sum(data.quarantine.get((p, r), 0) for r in reasons)) for p in span.periods)
 
-    series = [Series(reason, per_period([reason]), color) for reason, color in zip(named, CATEGORICAL)]
+    series = [Series(reason, per_period([reason]), color) for reason, color in zip(named, CATEGORICAL, strict=False)]
     if rest:
         series.append(Series(f"other ({len(rest)} reasons)", per_period(rest), OTHER_COLOR))
     return stacked_bar_chart(

@@ -527,7 +527,7 @@ def _entity_mentions(rng: random.Random, cast: _Cast, loc_name: str, place: C.Pl
     if place.region:
         region = ENTITY_BY_NAME[place.region]
         mentions.setdefault(_variant(rng, region.variants), C.LOC)
-    named = [ENTITY_BY_NAME[place.name]] + list(cast.roles.values())
+    named = [ENTITY_BY_NAME[place.name], *cast.roles.values()]
     items, weights = _filler_pool(place.theatre)
     for _ in range(target * 8):
         if len(mentions) >= target:

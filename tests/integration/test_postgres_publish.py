@@ -27,6 +27,8 @@ import pytest
 from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
+from orchestration.assets.publish import PUBLISHED_POSTGRES
+from orchestration.definitions import build_definitions
 from orchestration.publishing.postgres import (
     PostgresPublishError,
     PostgresPublishResult,
@@ -34,8 +36,6 @@ from orchestration.publishing.postgres import (
     advisory_lock_key,
     publish_to_postgres,
 )
-from orchestration.assets.publish import PUBLISHED_POSTGRES
-from orchestration.definitions import build_definitions
 from orchestration.settings import PostgresTarget
 from tests.conftest import make_event, write_jsonl
 from tests.integration.conftest import SampleWarehouse, run_pipeline, settings_for
@@ -360,9 +360,8 @@ def test_bi_role_reads_only_and_keeps_access_across_publishes(tmp_path: Path, da
         assert bi.execute(
             "select version_id, (select count(*) from marts.t_a) from marts.audit_publish"
         ).fetchone() == ("B", 30)
-    with psycopg.connect(outsider_dsn, autocommit=True) as outsider:
-        with pytest.raises(errors.InsufficientPrivilege):
-            outsider.execute("select count(*) from marts.t_a")
+    with psycopg.connect(outsider_dsn, autocommit=True) as outsider, pytest.raises(errors.InsufficientPrivilege):
+        outsider.execute("select count(*) from marts.t_a")
     with database.connect() as conn:
         assert conn.execute(
             "select rolcanlogin from pg_roles where rolname = %s", [database.reader_role]

@@ -74,9 +74,8 @@ def test_parquet_exports_switch_as_one_set(tmp_path: Path) -> None:
 def test_published_file_cannot_be_written_by_readers(tmp_path: Path) -> None:
     working = working_db(tmp_path / "warehouse.duckdb", 1)
     publish(working, tmp_path / "published.duckdb", tmp_path / "exports")
-    with duckdb.connect(str(tmp_path / "published.duckdb"), read_only=True) as con:
-        with pytest.raises(duckdb.Error):
-            con.execute("delete from fct_events")
+    with duckdb.connect(str(tmp_path / "published.duckdb"), read_only=True) as con, pytest.raises(duckdb.Error):
+        con.execute("delete from fct_events")
 
 
 def test_failed_publish_leaves_previous_version_and_no_temp_files(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 
@@ -105,7 +106,7 @@ def test_long_time_axes_thin_their_labels_instead_of_overlapping() -> None:
     shown = [e for e in root.iter("text") if e.text in days]
     assert 3 <= len(shown) < len(days) / 5
     xs = sorted(float(e.get("x")) for e in shown)
-    assert min(b - a for a, b in zip(xs, xs[1:])) > 60  # an ISO date is about 62 units wide
+    assert min(b - a for a, b in pairwise(xs)) > 60  # an ISO date is about 62 units wide
 
 
 def test_histogram_places_bins_by_value_and_counts_marks() -> None:
@@ -223,7 +224,7 @@ def test_level_colours_are_fixed_distinct_and_from_the_palette() -> None:
 def test_nice_ticks_start_at_zero_and_cover_the_top(top: float, integer: bool) -> None:
     ticks = nice_ticks(top, integer=integer)
     assert ticks[0] == 0 and ticks[-1] >= top and ticks[-2] < top
-    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+    steps = {round(b - a, 9) for a, b in pairwise(ticks)}
     assert len(steps) == 1 and (not integer or all(t == int(t) for t in ticks))
 
 
