@@ -22,6 +22,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import duckdb
 import polars as pl
@@ -54,7 +55,9 @@ def load_labels(path: Path = LABELS) -> pl.DataFrame:
     )
 
 
-def label_records(labels: pl.DataFrame, per_event: int = MENTIONS_PER_EVENT, first_number: int = 1) -> list[dict]:
+def label_records(
+    labels: pl.DataFrame, per_event: int = MENTIONS_PER_EVENT, first_number: int = 1
+) -> list[dict[str, Any]]:
     """Contract-shaped export records that name the labelled mentions, `per_event` at a time
     (events numbered from `first_number`, so that several batches make distinct events)."""
     mentions = labels.select("mention", "entity_type").rows()
@@ -173,10 +176,14 @@ def resolve_through_pipeline(labels: pl.DataFrame, workdir: Path) -> pl.DataFram
     if run.returncode != 0 or not published.exists():
         raise RuntimeError(f"the pipeline failed on the labelled set:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     with duckdb.connect(str(published), read_only=True) as con:
-        resolved = pl.from_arrow(
-            con.sql(
-                "select distinct mention_name as mention, entity_type, entity_id from bridge_event_entities"
-            ).to_arrow_table()
+        # pl.from_arrow is typed DataFrame | Series for any input; an Arrow table gives a DataFrame.
+        resolved = cast(
+            pl.DataFrame,
+            pl.from_arrow(
+                con.sql(
+                    "select distinct mention_name as mention, entity_type, entity_id from bridge_event_entities"
+                ).to_arrow_table()
+            ),
         )
     return labels.join(resolved, on=["mention", "entity_type"], how="left")
 

@@ -35,7 +35,7 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], data_docs_dir: Path | No
             "local_site",
             {
                 "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
+                "show_how_to_buttons": False,  # type: ignore[typeddict-unknown-key]  # GX's TypedDict is incomplete
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },

@@ -37,7 +37,9 @@ def landing_state_key(files: list[tuple[str, int, int]]) -> str:
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
-def landing_directory_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+def landing_directory_sensor(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SkipReason | dg.RunRequest:
     """Request a run when the landing directory changed since the last request, for the
     partition that makes every present file due (the latest file date, at most today).
 

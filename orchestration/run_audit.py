@@ -51,7 +51,10 @@ def staging_batch(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute("select coalesce(max(staging_batch), 0) from staging.stg_raw__event_records").fetchall()[0][0]
+    batch: int = con.execute("select coalesce(max(staging_batch), 0) from staging.stg_raw__event_records").fetchall()[
+        0
+    ][0]
+    return batch
 
 
 def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int]:

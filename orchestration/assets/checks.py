@@ -6,6 +6,7 @@ batch (rows of events that received records since the last publish; data_quality
 so their cost follows the new data; whole-table invariants are dbt's tests.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -31,7 +32,9 @@ GX_CHECK_SPECS = [
 
 
 @dg.multi_asset_check(specs=GX_CHECK_SPECS, name="gx_mart_suites", pool=WAREHOUSE_POOL)
-def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+def gx_mart_suites(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.AssetCheckResult]:
     started_at = datetime.now(UTC)
     with warehouse.connect(read_only=True) as con:
         scope, queries = check_queries(con)

@@ -1,7 +1,9 @@
 """Landing: new files in the landing directory → raw tables (exactly once per file content)."""
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import dagster as dg
 
@@ -35,7 +37,7 @@ LANDING_CHECKS = [
 ]
 
 
-def _log_progress(context: dg.AssetExecutionContext):
+def _log_progress(context: dg.AssetExecutionContext) -> Callable[[FileLoadResult], None]:
     def log(result: FileLoadResult) -> None:
         if result.status == "already_loaded":
             context.log.debug("skip %s: these bytes were loaded before", result.source_file)
@@ -70,7 +72,9 @@ def _log_progress(context: dg.AssetExecutionContext):
     partitions_def=EXTRACTION_DAYS,
     backfill_policy=ONE_RUN_PER_DAY,
 )
-def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def raw_landing(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult[Any] | dg.AssetCheckResult]:
     """Discover `*.jsonl` and `*.txt` files and load every file content not loaded before that
     is due by the run's partition (dated up to its day, or undated: orchestration/partitions.py)."""
     settings = warehouse.settings

@@ -7,6 +7,7 @@ import shutil
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dagster as dg
 
@@ -59,7 +60,7 @@ warnings.filterwarnings("ignore", message="Parameter `backfill_policy` of functi
     description="The published warehouse analysts and BI tools read. Runs only after every "
     "blocking check (dbt tests, GX suites, landing invariants) passed.",
 )
-def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult[Any]:
     settings = warehouse.settings
     version_id = new_version_id()
     started_at = datetime.now(UTC)
@@ -125,10 +126,28 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     )
 
 
+def _published_version(published_db: Path) -> str:
+    """The version the assets built from the published file describe (they run after it)."""
+    version_id = read_published_version(published_db)
+    if version_id is None:
+        raise RuntimeError(f"nothing is published in {published_db}")
+    return version_id
+
+
+class _AssetArgs(TypedDict):
+    """Keyword arguments of @dg.asset, typed so that its overloads resolve under mypy."""
+
+    deps: list[dg.AssetKey]
+    group_name: str
+    pool: str
+    partitions_def: dg.DailyPartitionsDefinition
+    backfill_policy: dg.BackfillPolicy
+
+
 # What the assets built from the published file share: they run after it, one day per run, in
 # the writers' pool (`dbt docs generate` opens the working database as a writer would; one
 # PostgreSQL publish at a time, since each cleans up what a killed one left).
-FROM_PUBLISHED_FILE = {
+FROM_PUBLISHED_FILE: _AssetArgs = {
     "deps": [PUBLISHED_WAREHOUSE],
     "group_name": "publish",
     "pool": WAREHOUSE_POOL,
@@ -143,9 +162,9 @@ FROM_PUBLISHED_FILE = {
     description="The analysts' site of the published version ($WAREHOUSE_DIR/site): the visual "
     "report (index.html), the dbt docs and the Great Expectations Data Docs of its checks.",
 )
-def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult[Any]:
     settings = warehouse.settings
-    version_id = read_published_version(settings.published_db)
+    version_id = _published_version(settings.published_db)
     project_dir = Path(DBT_PROJECT.project_dir)
     dbt_docs = dbt_docs_page(project_dir, transform_fingerprint(project_dir), warehouse.dbt_env(), DBT_EXECUTABLE)
     data_docs = settings.data_docs_dir / context.run_id
@@ -197,9 +216,9 @@ def mart_docs(manifest: Path) -> dict[str, TableDoc]:
 )
 def published_postgres(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, postgres: PostgresPublishResource
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[Any]:
     settings = warehouse.settings
-    version_id = read_published_version(settings.published_db)
+    version_id = _published_version(settings.published_db)
     result = publish_to_postgres(
         settings.published_db,
         postgres.dsn,

@@ -5,7 +5,7 @@ import os
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -187,7 +187,11 @@ TRANSLATOR = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable
     partitions_def=EXTRACTION_DAYS,
     backfill_policy=ONE_RUN_PER_DAY,
 )
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def warehouse_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[
+    dg.Output[Any] | dg.AssetMaterialization | dg.AssetObservation | dg.AssetCheckResult | dg.AssetCheckEvaluation
+]:
     """One `dbt build` per run: seeds, models and tests in dependency order.
 
     A failing ERROR test fails this step, so publishing never runs on unaudited marts.

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -131,7 +131,7 @@ def _drain(stream: BinaryIO, *, to_newline: bool = False) -> int:
     return skipped
 
 
-def iter_export_lines(stream: io.BufferedReader) -> Iterator[Candidate]:
+def iter_export_lines(stream: io.BufferedReader[Any]) -> Iterator[Candidate]:
     """JSON Lines stream → candidates with 1-based line numbers. Blank lines are not records.
 
     Tolerates a UTF-8 BOM and CRLF line ends; a line that is not UTF-8, holds a NUL byte or is

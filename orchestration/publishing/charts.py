@@ -379,6 +379,10 @@ def small_multiples(
         py = (panel_height + PANEL_GAP) * (index // columns)
         left, right = px + PANEL_LEFT, px + panel_width - 4
         bottom = py + PANEL_HEADER + PANEL_PLOT
+
+        def y_of(v: float, b: float = bottom) -> float:
+            return b - v * scale
+
         parts += [
             f"<g><title>{escape_html(panel.title)}</title>",
             _text(
@@ -389,7 +393,7 @@ def small_multiples(
             ),
             "</g>",
             _text(px, py + 26, _truncate(panel.subtitle, panel_width)),
-            *_value_axis(ticks, left, right, lambda v, b=bottom: b - v * scale),
+            *_value_axis(ticks, left, right, y_of),
         ]
         n = len(categories)
         xs = [(left + right) / 2] if n == 1 else [left + (right - left) * i / (n - 1) for i in range(n)]

@@ -406,7 +406,8 @@ def publish_to_postgres(
             conn.execute("select set_config('lock_timeout', %s, false)", [_milliseconds(lock_timeout)])
             # Serialises publishes to this schema (e.g. a manual run beside the schedule), which
             # makes dropping another attempt's leftovers safe. Released when the session ends.
-            if not conn.execute("select pg_try_advisory_lock(%s)", [advisory_lock_key(schema)]).fetchone()[0]:
+            locked = conn.execute("select pg_try_advisory_lock(%s)", [advisory_lock_key(schema)]).fetchone()
+            if locked is None or not locked[0]:
                 raise PostgresPublishError(f"another publish to schema {schema!r} is running")
             _drop_leftovers(conn, schema)
             _ensure_role(conn, reader_role)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -246,7 +247,7 @@ def new_version_id() -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
 
 
-def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]) -> list[tuple]:
+def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]) -> list[tuple[Any, ...]]:
     """(table, column, type) of `tables`, in order: equal shapes allow patching."""
     return con.execute(
         "select table_name, column_name, data_type from information_schema.columns "
@@ -451,7 +452,8 @@ def _exported_version(exports_dir: Path) -> str | None:
     if not marker.exists():
         return None
     with duckdb.connect() as con:
-        return con.execute("select version_id from read_parquet(?)", [str(marker)]).fetchall()[0][0]
+        version_id: str | None = con.execute("select version_id from read_parquet(?)", [str(marker)]).fetchall()[0][0]
+    return version_id
 
 
 def read_published_version(published_db: Path) -> str | None:
@@ -459,4 +461,5 @@ def read_published_version(published_db: Path) -> str | None:
     if not published_db.exists():
         return None
     with duckdb.connect(str(published_db), read_only=True) as con:
-        return con.execute("select version_id from audit_publish").fetchall()[0][0]
+        version_id: str | None = con.execute("select version_id from audit_publish").fetchall()[0][0]
+    return version_id

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -167,7 +168,7 @@ def _period_label(start: date, grain: str) -> str:
 # --- queries -------------------------------------------------------------------------------
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> tuple:
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
     return con.execute(sql, list(params)).fetchall()[0]
 
 
@@ -273,7 +274,10 @@ def _levels(found: Sequence[str]) -> list[str]:
     return [*LEVELS, *sorted(set(found) - set(LEVELS))]
 
 
-def _level_series(counts: Mapping[tuple[object, str], int], keys: Sequence[object]) -> list[Series]:
+_Key = TypeVar("_Key")
+
+
+def _level_series(counts: Mapping[tuple[_Key, str], int], keys: Sequence[_Key]) -> list[Series]:
     levels = _levels([level for _, level in counts])
     return [
         Series(level, tuple(float(counts.get((key, level), 0)) for key in keys), LEVEL_COLORS.get(level, BLACK))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -173,7 +173,7 @@ def _place2_pool(place: C.Place) -> tuple[list[C.Entity], list[float]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _weighted(rng: random.Random, weights: dict[_T, float]) -> _T:
+def _weighted(rng: random.Random, weights: Mapping[_T, float]) -> _T:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -348,7 +348,7 @@ class _Cast:
         return f"{self.numbers[name]:,}"
 
 
-class _Fill(dict):
+class _Fill(dict[str, str]):
     def __init__(self, cast: _Cast):
         super().__init__()
         self.cast = cast
