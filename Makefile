@@ -20,11 +20,12 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline rebuild dev docs generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-unit test-integration manifest clean help
+.PHONY: setup run pipeline rebuild dev docs generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-unit test-integration lint manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
 	@echo "make test      set up and run the whole test suite"
+	@echo "make lint      ruff (lint and format check), mypy --strict, sqlfluff on the dbt models"
 	@echo "make pipeline  run the pipeline once over \$$LANDING_DIR into \$$WAREHOUSE_DIR"
 	@echo "make rebuild   the pipeline with dbt --full-refresh (after changing an incremental model)"
 	@echo "make dev       the Dagster UI on the same definitions"
@@ -54,6 +55,14 @@ DUCKDB14_VERSION := 1.4.4
 $(DUCKDB14_VENV)/.installed:
 	test -x $(DUCKDB14_VENV)/bin/python || $(PYTHON) -m venv $(DUCKDB14_VENV)
 	$(DUCKDB14_VENV)/bin/python -m pip install --quiet "duckdb==$(DUCKDB14_VERSION)" "pytz==2026.6"  # pytz: its timestamptz values
+	touch $@
+
+# mypy in an environment of its own (requirements/mypy.txt says why); it reads the project's
+# packages from $(VENV) through --python-executable.
+LINT_VENV := .venv-lint
+$(LINT_VENV)/.installed: requirements/mypy.txt
+	test -x $(LINT_VENV)/bin/python || $(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet -r requirements/mypy.txt
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/instance/dagster.yaml
@@ -122,6 +131,13 @@ docs: setup
 	cd dbt_project && WAREHOUSE_DB_PATH=$(if $(wildcard $(WORKING_DB)),$(WORKING_DB),:memory:) ../$(BIN)/dbt docs generate --quiet --profiles-dir .
 	@echo "dbt docs on http://127.0.0.1:$(DOCS_PORT) (Ctrl-C stops)"
 	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+# Configured in pyproject.toml ([tool.ruff], [tool.mypy]) and dbt_project/.sqlfluff.
+lint: setup $(LINT_VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(LINT_VENV)/bin/mypy --python-executable $(BIN)/python
+	$(BIN)/sqlfluff lint dbt_project/models
 
 test: setup $(DUCKDB14_VENV)/.installed
 	$(BIN)/python -m pytest

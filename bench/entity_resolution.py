@@ -87,14 +87,18 @@ def spellings(n: int, rng: random.Random, taken: set[tuple[str, str]]) -> list[t
 
 
 def _dbt(args: list[str], project: Path, env: dict[str, str]) -> None:
-    run = subprocess.run([str(DBT_EXECUTABLE), *args, "--profiles-dir", "."], cwd=project, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [str(DBT_EXECUTABLE), *args, "--profiles-dir", "."], cwd=project, env=env, capture_output=True, text=True
+    )
     if run.returncode != 0:
         raise RuntimeError(f"dbt {' '.join(args)} failed:\n{run.stdout[-3000:]}")
 
 
 def _model_seconds(project: Path) -> dict[str, float]:
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
-    return {model: next(r["execution_time"] for r in results if r["unique_id"].endswith(f".{model}")) for model in MODELS}
+    return {
+        model: next(r["execution_time"] for r in results if r["unique_id"].endswith(f".{model}")) for model in MODELS
+    }
 
 
 def _seconds(times: dict[str, float]) -> str:
@@ -140,7 +144,12 @@ def run(n_spellings: int, n_new: int, work: Path, log=print) -> dict[str, float]
         ).fetchall()
     log(f"registered {n_new:,} more on top (a day's run): {_seconds(day)}")
     log(f"registry: {registered:,} spellings, {entities:,} entities; methods used: {methods}")
-    return {"first_build_seconds": sum(first.values()), "day_seconds": sum(day.values()), "spellings": registered, "entities": entities}
+    return {
+        "first_build_seconds": sum(first.values()),
+        "day_seconds": sum(day.values()),
+        "spellings": registered,
+        "entities": entities,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import duckdb
 import polars as pl
@@ -54,7 +55,9 @@ def load_labels(path: Path = LABELS) -> pl.DataFrame:
     )
 
 
-def label_records(labels: pl.DataFrame, per_event: int = MENTIONS_PER_EVENT, first_number: int = 1) -> list[dict]:
+def label_records(
+    labels: pl.DataFrame, per_event: int = MENTIONS_PER_EVENT, first_number: int = 1
+) -> list[dict[str, Any]]:
     """Contract-shaped export records that name the labelled mentions, `per_event` at a time
     (events numbered from `first_number`, so that several batches make distinct events)."""
     mentions = labels.select("mention", "entity_type").rows()
@@ -136,7 +139,9 @@ def score(assigned: pl.DataFrame) -> EvalResult:
     wrong = merged.with_columns(
         pl.col("clusters")
         .map_elements(
-            lambda clusters: any((a, b) in look_alikes or (b, a) in look_alikes for a in clusters for b in clusters if a < b),
+            lambda clusters: any(
+                (a, b) in look_alikes or (b, a) in look_alikes for a in clusters for b in clusters if a < b
+            ),
             return_dtype=pl.Boolean,
         )
         .alias("hard_negative")
@@ -162,16 +167,23 @@ def resolve_through_pipeline(labels: pl.DataFrame, workdir: Path) -> pl.DataFram
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     run = subprocess.run(
         [sys.executable, "-m", "orchestration.run_pipeline"],
-        cwd=REPO_ROOT, env=pipeline_subprocess_env(landing, warehouse), capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=REPO_ROOT,
+        env=pipeline_subprocess_env(landing, warehouse),
+        capture_output=True,
+        text=True,
+    )
     published = warehouse / "published.duckdb"
     if run.returncode != 0 or not published.exists():
         raise RuntimeError(f"the pipeline failed on the labelled set:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     with duckdb.connect(str(published), read_only=True) as con:
-        resolved = pl.from_arrow(
-            con.sql(
-                "select distinct mention_name as mention, entity_type, entity_id from bridge_event_entities"
-            ).to_arrow_table()
+        # pl.from_arrow is typed DataFrame | Series for any input; an Arrow table gives a DataFrame.
+        resolved = cast(
+            pl.DataFrame,
+            pl.from_arrow(
+                con.sql(
+                    "select distinct mention_name as mention, entity_type, entity_id from bridge_event_entities"
+                ).to_arrow_table()
+            ),
         )
     return labels.join(resolved, on=["mention", "entity_type"], how="left")
 
@@ -184,7 +196,9 @@ def evaluate(labels_path: Path = LABELS) -> EvalResult:
 
 def report(result: EvalResult) -> str:
     lines = ["entity resolution on the labelled set (pairwise, within each entity type)", ""]
-    lines.append(f"{'entity type':<16} {'true':>7} {'predicted':>9} {'correct':>7} {'precision':>9} {'recall':>7} {'f1':>6}")
+    lines.append(
+        f"{'entity type':<16} {'true':>7} {'predicted':>9} {'correct':>7} {'precision':>9} {'recall':>7} {'f1':>6}"
+    )
     for row in result.scores.iter_rows(named=True):
         lines.append(
             f"{row['entity_type']:<16} {row['true_pairs']:>7} {row['predicted_pairs']:>9} {row['correct_pairs']:>7} "
@@ -205,10 +219,12 @@ def report(result: EvalResult) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score entity resolution on a labelled set of mentions.")
     parser.add_argument(
-        "--labels", type=Path, default=LABELS,
+        "--labels",
+        type=Path,
+        default=LABELS,
         help="labelled mentions CSV (cluster_id, entity_type, mention, variant_kind, confusable_with); "
         "default: the set the resolver is tested against",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     print(f"labelled set: {args.labels}")
     print(report(evaluate(args.labels)))

@@ -18,9 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def validate_tables(
-    frames: Mapping[str, pd.DataFrame], data_docs_dir: Path | None = None
-) -> list[CheckOutcome]:
+def validate_tables(frames: Mapping[str, pd.DataFrame], data_docs_dir: Path | None = None) -> list[CheckOutcome]:
     """One outcome per expectation of every suite whose table is in `frames`.
 
     With `data_docs_dir`, GX's Data Docs of these validations (an `index.html` site with one
@@ -37,7 +35,7 @@ def validate_tables(
             "local_site",
             {
                 "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
+                "show_how_to_buttons": False,  # type: ignore[typeddict-unknown-key]  # GX's TypedDict is incomplete
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
@@ -47,9 +45,7 @@ def validate_tables(
     for table, expectations in SUITES.items():
         if table not in frames:
             continue
-        batch_definition = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(
-            "whole_table"
-        )
+        batch_definition = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("whole_table")
         suite = gx.ExpectationSuite(name=table)
         for _, class_name, kwargs, _ in expectations:
             suite.add_expectation(getattr(gx.expectations, class_name)(**kwargs))
@@ -61,9 +57,7 @@ def validate_tables(
         )
         result = validation.run(batch_parameters={"dataframe": frames[table]})
         # GX returns results in the suite's order.
-        for (name, class_name, kwargs, severity), expectation_result in zip(
-            expectations, result.results, strict=True
-        ):
+        for (name, class_name, kwargs, severity), expectation_result in zip(expectations, result.results, strict=True):
             details = expectation_result.result or {}
             outcomes.append(
                 CheckOutcome(
@@ -76,9 +70,7 @@ def validate_tables(
                         "element_count": details.get("element_count"),
                         "unexpected_count": details.get("unexpected_count"),
                         "unexpected_percent": details.get("unexpected_percent"),
-                        "sample_unexpected": [
-                            str(v) for v in (details.get("partial_unexpected_list") or [])[:5]
-                        ],
+                        "sample_unexpected": [str(v) for v in (details.get("partial_unexpected_list") or [])[:5]],
                     },
                 )
             )

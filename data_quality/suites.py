@@ -15,10 +15,17 @@ VERIFICATION_LEVELS = ["verified", "corroborated", "single_source", "unverified"
 TONES = ["certain", "likely", "possible", "doubtful"]
 ENTITY_TYPES = ["military_unit", "location", "organization", "person", "weapon_system", "unknown"]
 QUALITY_FLAGS = [
-    "source_count_mismatch", "sources_list_mismatch", "status_inconsistent",
-    "unknown_stated_status", "unknown_tone", "unknown_entity_type", "unknown_category",
-    "conflicting_duplicate", "malformed_source_report", "malformed_entity",
-]  # fmt: skip
+    "source_count_mismatch",
+    "sources_list_mismatch",
+    "status_inconsistent",
+    "unknown_stated_status",
+    "unknown_tone",
+    "unknown_entity_type",
+    "unknown_category",
+    "conflicting_duplicate",
+    "malformed_source_report",
+    "malformed_entity",
+]
 
 Expectation = tuple[str, str, dict[str, Any], Severity]
 
@@ -27,33 +34,69 @@ SUITES: dict[str, list[Expectation]] = {
         ("event_id_unique", "ExpectColumnValuesToBeUnique", {"column": "event_id"}, "ERROR"),
         ("event_id_not_null", "ExpectColumnValuesToNotBeNull", {"column": "event_id"}, "ERROR"),
         ("extracted_at_not_null", "ExpectColumnValuesToNotBeNull", {"column": "extracted_at"}, "ERROR"),
-        ("score_in_unit_interval", "ExpectColumnValuesToBeBetween",
-         {"column": "confidence_score", "min_value": 0, "max_value": 1}, "ERROR"),
-        ("level_in_vocabulary", "ExpectColumnValuesToBeInSet",
-         {"column": "verification_level", "value_set": VERIFICATION_LEVELS}, "ERROR"),
-        ("outlets_not_fewer_than_independent_sources", "ExpectColumnPairValuesAToBeGreaterThanB",
-         {"column_A": "n_outlets", "column_B": "n_independent_sources", "or_equal": True}, "ERROR"),
-        ("reports_not_fewer_than_outlets", "ExpectColumnPairValuesAToBeGreaterThanB",
-         {"column_A": "n_source_reports", "column_B": "n_outlets", "or_equal": True}, "ERROR"),
-        ("story_id_all_digits", "ExpectColumnValuesToMatchRegex",
-         {"column": "source_story_id", "regex": r"^[0-9]+$"}, "ERROR"),
-        ("mostly_consistent_source_counts", "ExpectColumnValuesToBeInSet",
-         {"column": "source_count_consistent", "value_set": [True], "mostly": 0.8}, "WARN"),
+        (
+            "score_in_unit_interval",
+            "ExpectColumnValuesToBeBetween",
+            {"column": "confidence_score", "min_value": 0, "max_value": 1},
+            "ERROR",
+        ),
+        (
+            "level_in_vocabulary",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "verification_level", "value_set": VERIFICATION_LEVELS},
+            "ERROR",
+        ),
+        (
+            "outlets_not_fewer_than_independent_sources",
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "n_outlets", "column_B": "n_independent_sources", "or_equal": True},
+            "ERROR",
+        ),
+        (
+            "reports_not_fewer_than_outlets",
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "n_source_reports", "column_B": "n_outlets", "or_equal": True},
+            "ERROR",
+        ),
+        (
+            "story_id_all_digits",
+            "ExpectColumnValuesToMatchRegex",
+            {"column": "source_story_id", "regex": r"^[0-9]+$"},
+            "ERROR",
+        ),
+        (
+            "mostly_consistent_source_counts",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "source_count_consistent", "value_set": [True], "mostly": 0.8},
+            "WARN",
+        ),
     ],
     "fct_claims": [
         ("claim_id_unique", "ExpectColumnValuesToBeUnique", {"column": "claim_id"}, "ERROR"),
         ("outlet_id_not_null", "ExpectColumnValuesToNotBeNull", {"column": "outlet_id"}, "ERROR"),
-        ("tone_mostly_in_vocabulary", "ExpectColumnValuesToBeInSet",
-         {"column": "tone", "value_set": TONES, "mostly": 0.95}, "WARN"),
+        (
+            "tone_mostly_in_vocabulary",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "tone", "value_set": TONES, "mostly": 0.95},
+            "WARN",
+        ),
     ],
     "fct_event_versions": [
-        ("one_version_per_extraction", "ExpectCompoundColumnsToBeUnique",
-         {"column_list": ["event_id", "valid_from"]}, "ERROR"),
+        (
+            "one_version_per_extraction",
+            "ExpectCompoundColumnsToBeUnique",
+            {"column_list": ["event_id", "valid_from"]},
+            "ERROR",
+        ),
     ],
     "dim_entities": [
         ("entity_id_unique", "ExpectColumnValuesToBeUnique", {"column": "entity_id"}, "ERROR"),
-        ("entity_type_in_vocabulary", "ExpectColumnValuesToBeInSet",
-         {"column": "entity_type", "value_set": ENTITY_TYPES}, "ERROR"),
+        (
+            "entity_type_in_vocabulary",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "entity_type", "value_set": ENTITY_TYPES},
+            "ERROR",
+        ),
     ],
     "dim_outlets": [
         ("outlet_id_unique", "ExpectColumnValuesToBeUnique", {"column": "outlet_id"}, "ERROR"),
@@ -61,7 +104,7 @@ SUITES: dict[str, list[Expectation]] = {
     "audit_quarantine": [
         ("reason_code_not_null", "ExpectColumnValuesToNotBeNull", {"column": "reason_code"}, "ERROR"),
     ],
-}  # fmt: skip
+}
 
 
 def suite_columns(table: str) -> list[str]:

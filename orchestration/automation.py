@@ -1,6 +1,5 @@
 """The pipeline job, the landing-directory sensor and the daily schedule."""
 
-
 import hashlib
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ warehouse_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Land new files, build and test the marts, run the checks, publish.",
 )
+
 
 @dg.schedule(
     name="daily_warehouse_build",
@@ -37,7 +37,9 @@ def landing_state_key(files: list[tuple[str, int, int]]) -> str:
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
-def landing_directory_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+def landing_directory_sensor(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SkipReason | dg.RunRequest:
     """Request a run when the landing directory changed since the last request, for the
     partition that makes every present file due (the latest file date, at most today).
 
@@ -52,6 +54,4 @@ def landing_directory_sensor(context: dg.SensorEvaluationContext, warehouse: War
         return dg.SkipReason("no change in the landing directory")
     context.update_cursor(key)
     today = datetime.now(UTC).date()
-    return dg.RunRequest(
-        run_key=key, partition_key=partition_for([f.relative_path for f in files], today)
-    )
+    return dg.RunRequest(run_key=key, partition_key=partition_for([f.relative_path for f in files], today))

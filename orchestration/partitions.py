@@ -22,9 +22,7 @@ import dagster as dg
 PARTITIONS_START = "2024-01-01"
 
 # end_offset=1: today's partition exists, so files dated today land the same day (sensor).
-EXTRACTION_DAYS = dg.DailyPartitionsDefinition(
-    start_date=PARTITIONS_START, end_offset=1, timezone="UTC"
-)
+EXTRACTION_DAYS = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, end_offset=1, timezone="UTC")
 
 # One run per day: each day is landed, built, checked and published on its own (resumable and
 # visible per day in a backfill); runs queue on the warehouse pool. Every asset says it (dbt

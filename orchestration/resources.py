@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -19,6 +20,7 @@ from packaging import version
 from orchestration.settings import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
+    DuckDBConfig,
     PostgresTarget,
     Settings,
 )
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def connect_waiting_for_lock(
-    path: Path, *, read_only: bool, config: dict[str, str], timeout_s: float = 300.0
+    path: Path, *, read_only: bool, config: DuckDBConfig, timeout_s: float = 300.0
 ) -> duckdb.DuckDBPyConnection:
     """Open DuckDB, waiting while another process holds the file's lock.
 
@@ -46,7 +48,9 @@ def connect_waiting_for_lock(
             time.sleep(1.0)
 
 
-class WarehouseResource(dg.ConfigurableResource):
+# ConfigurableResource is generic in the value it provides (the resource itself here), but
+# subscripting it at run time makes pydantic insert a new model class into the MRO: left bare.
+class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """Where the pipeline reads and writes, and how DuckDB may use the machine (see Settings)."""
 
     landing_dir: str
@@ -60,24 +64,20 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
-        values = asdict(settings)
-        return cls(**{k: str(v) if isinstance(v, Path) else v for k, v in values.items()})
+        values: dict[str, Any] = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+        return cls(**values)
 
     @property
     def settings(self) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(Settings)}
-        return Settings(
-            **values | {"landing_dir": Path(self.landing_dir), "warehouse_dir": Path(self.warehouse_dir)}
-        )
+        return Settings(**values | {"landing_dir": Path(self.landing_dir), "warehouse_dir": Path(self.warehouse_dir)})
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """The working database. Writers hold it only inside the `warehouse` pool (size 1)."""
         settings = self.settings
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        con = connect_waiting_for_lock(
-            settings.working_db, read_only=read_only, config=settings.duckdb_config()
-        )
+        con = connect_waiting_for_lock(settings.working_db, read_only=read_only, config=settings.duckdb_config())
         try:
             con.execute("set enable_progress_bar = false")  # logs, not terminal animations
             yield con
@@ -107,7 +107,7 @@ class VenvDbtCliResource(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
 
-class PostgresPublishResource(dg.ConfigurableResource):
+class PostgresPublishResource(dg.ConfigurableResource):  # type: ignore[type-arg]  # see WarehouseResource
     """The optional PostgreSQL publish target (settings.PostgresTarget)."""
 
     dsn: str

@@ -47,14 +47,14 @@ group by run_id
 def staging_batch(con: duckdb.DuckDBPyConnection) -> int:
     """The newest staging batch (0 before the first build): dbt's incremental high-water mark."""
     exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'staging' "
-        "and table_name = 'stg_raw__event_records'"
+        "select count(*) from duckdb_tables() where schema_name = 'staging' and table_name = 'stg_raw__event_records'"
     ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute(
-        "select coalesce(max(staging_batch), 0) from staging.stg_raw__event_records"
-    ).fetchall()[0][0]
+    batch: int = con.execute("select coalesce(max(staging_batch), 0) from staging.stg_raw__event_records").fetchall()[
+        0
+    ][0]
+    return batch
 
 
 def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int]:
@@ -172,10 +172,18 @@ def finish_stage(
 
 
 RECENT_RUN_COLUMNS = (
-    "run_id", "started_at", "status", "files_loaded", "lines_read", "rows_loaded",
-    "rows_quarantined", "checks_passed", "checks_failed", "published_version",
+    "run_id",
+    "started_at",
+    "status",
+    "files_loaded",
+    "lines_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "checks_passed",
+    "checks_failed",
+    "published_version",
     *(f"{s}_seconds" for s in STAGES),
-)  # fmt: skip
+)
 
 
 def recent_runs_markdown(con: duckdb.DuckDBPyConnection, limit: int = 10) -> str:
@@ -183,8 +191,7 @@ def recent_runs_markdown(con: duckdb.DuckDBPyConnection, limit: int = 10) -> str
     Dagster UI: the run-level audit trail next to the publish that carries it."""
     columns = ", ".join(RECENT_RUN_COLUMNS)
     rows = con.execute(
-        f"select {columns} from ({AUDIT_RUNS_SQL.format(schema='raw')}) "
-        "order by started_at desc limit ?",
+        f"select {columns} from ({AUDIT_RUNS_SQL.format(schema='raw')}) order by started_at desc limit ?",
         [limit],
     ).fetchall()
     header = "| " + " | ".join(RECENT_RUN_COLUMNS) + " |\n|" + "---|" * len(RECENT_RUN_COLUMNS)

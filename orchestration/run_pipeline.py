@@ -36,23 +36,20 @@ def publish_step_ran(result: dg.ExecuteInProcessResult) -> bool:
 
 def _published_summary(published_db: str) -> list[str]:
     with duckdb.connect(published_db, read_only=True) as con:
-        events, = con.execute("select count(*) from fct_events").fetchall()[0]
+        (events,) = con.execute("select count(*) from fct_events").fetchall()[0]
         levels = con.execute(
             "select verification_level, count(*) from fct_events group by all order by 2 desc"
         ).fetchall()
-        flagged, = con.execute(
-            "select count(*) from fct_events where len(quality_flags) > 0"
-        ).fetchall()[0]
+        (flagged,) = con.execute("select count(*) from fct_events where len(quality_flags) > 0").fetchall()[0]
         reasons = con.execute(
             "select reason_code, count(*) from audit_quarantine group by all order by 2 desc"
         ).fetchall()
-        files, = con.execute("select count(*) from audit_loads").fetchall()[0]
+        (files,) = con.execute("select count(*) from audit_loads").fetchall()[0]
     quarantined = sum(n for _, n in reasons)
     return [
         f"events:        {events} ({flagged} with quality flags) from {files} landed files",
         "levels:        " + ", ".join(f"{level} {n}" for level, n in levels),
-        f"quarantined:   {quarantined}"
-        + (" (" + ", ".join(f"{r} {n}" for r, n in reasons) + ")" if reasons else ""),
+        f"quarantined:   {quarantined}" + (" (" + ", ".join(f"{r} {n}" for r, n in reasons) + ")" if reasons else ""),
     ]
 
 
@@ -113,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"report:        {settings.site_dir}/index.html (links to dbt docs and Data Docs)")
     print(
         "try:           .venv/bin/duckdb -readonly "
-        f"{settings.published_db} \"select verification_level, count(*) from fct_events group by 1\""
+        f'{settings.published_db} "select verification_level, count(*) from fct_events group by 1"'
     )
     return 0 if result.success and published else 1
 

@@ -16,13 +16,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # dbt-core installed beside this interpreter (the project's venv), whatever PATH says.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# The options duckdb.connect(config=...) takes, as its stub types them (a dict, so exactly this type).
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
 # No row-group compaction at checkpoints, on every connection that writes the warehouse or a
 # published file (dbt's profile sets it too). With it, every append makes the next checkpoint
 # merge the table's partly filled row groups (one per landed file, incremental build or publish
 # patch) and rewrite them: closing the warehouse after landing 300k records took 4.9 s, and
 # 0.1 s without. A full refresh rewrites the dbt tables compactly; the publisher rewrites a
 # fragmented published file whole (docs/operations.md: compaction).
-NO_COMPACTION = {"max_vacuum_tasks": "0"}
+NO_COMPACTION: DuckDBConfig = {"max_vacuum_tasks": "0"}
 
 
 def pipeline_subprocess_env(landing_dir: Path, warehouse_dir: Path) -> dict[str, str]:
@@ -38,9 +40,16 @@ def pipeline_subprocess_env(landing_dir: Path, warehouse_dir: Path) -> dict[str,
 
 
 _BYTE_UNITS = {
-    "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
-    "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
-}  # fmt: skip
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
 
 
 def parse_byte_size(text: str) -> int | None:
@@ -113,7 +122,7 @@ class Settings:
         limit = parse_byte_size(self.duckdb_memory_limit) or 4 * 1024**3
         return min(32 * 1024**2, max(64 * 1024, limit // 64))
 
-    def duckdb_config(self) -> dict[str, str]:
+    def duckdb_config(self) -> DuckDBConfig:
         return {
             "memory_limit": self.duckdb_memory_limit,
             "threads": str(self.duckdb_threads),

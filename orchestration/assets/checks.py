@@ -6,7 +6,7 @@ batch (rows of events that received records since the last publish; data_quality
 so their cost follows the new data; whole-table invariants are dbt's tests.
 """
 
-
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -32,16 +32,19 @@ GX_CHECK_SPECS = [
 
 
 @dg.multi_asset_check(specs=GX_CHECK_SPECS, name="gx_mart_suites", pool=WAREHOUSE_POOL)
-def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+def gx_mart_suites(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.AssetCheckResult]:
     started_at = datetime.now(UTC)
     with warehouse.connect(read_only=True) as con:
         scope, queries = check_queries(con)
         # Arrow → pandas: GX validates DataFrames; the SQL datasource over DuckDB is broken.
         frames = {table: con.sql(queries[table]).to_arrow_table().to_pandas() for table in SUITES}
     context.log.info(
-        "GX validates the %s: %s", scope,
+        "GX validates the %s: %s",
+        scope,
         ", ".join(f"{table} {len(frame)} rows" for table, frame in frames.items()),
-    )  # fmt: skip
+    )
     fault_point("checks_before_gx")
     # The Data Docs of this run's validations; the publish moves them into its site.
     outcomes = validate_tables(frames, data_docs_dir=warehouse.settings.data_docs_dir / context.run.run_id)
@@ -49,15 +52,24 @@ def gx_mart_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
     failed = [o for o in outcomes if not o.passed]
     with warehouse.connect() as con:
         record_stage(
-            con, context.run.run_id, "checks", started_at,
+            con,
+            context.run.run_id,
+            "checks",
+            started_at,
             "failed" if any(o.blocks_publish for o in outcomes) else "succeeded",
-            {"checks_passed": len(outcomes) - len(failed), "checks_failed": len(failed),
-             "scope": scope, "rows_validated": sum(len(frame) for frame in frames.values())},
-        )  # fmt: skip
+            {
+                "checks_passed": len(outcomes) - len(failed),
+                "checks_failed": len(failed),
+                "scope": scope,
+                "rows_validated": sum(len(frame) for frame in frames.values()),
+            },
+        )
     context.log.info(
         "GX: %d expectations, %d failed (%d blocking)",
-        len(outcomes), len(failed), sum(o.blocks_publish for o in outcomes),
-    )  # fmt: skip
+        len(outcomes),
+        len(failed),
+        sum(o.blocks_publish for o in outcomes),
+    )
     for outcome in outcomes:
         yield dg.AssetCheckResult(
             asset_key=mart_key(outcome.table),

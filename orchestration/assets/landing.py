@@ -1,8 +1,9 @@
 """Landing: new files in the landing directory → raw tables (exactly once per file content)."""
 
-
 from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import dagster as dg
 
@@ -36,7 +37,7 @@ LANDING_CHECKS = [
 ]
 
 
-def _log_progress(context: dg.AssetExecutionContext):
+def _log_progress(context: dg.AssetExecutionContext) -> Callable[[FileLoadResult], None]:
     def log(result: FileLoadResult) -> None:
         if result.status == "already_loaded":
             context.log.debug("skip %s: these bytes were loaded before", result.source_file)
@@ -49,9 +50,12 @@ def _log_progress(context: dg.AssetExecutionContext):
         else:
             context.log.info(
                 "loaded %s: %d read, %d loaded, %d quarantined %s",
-                result.source_file, result.lines_read, result.rows_loaded,
-                result.rows_quarantined, result.quarantine_reasons or "",
-            )  # fmt: skip
+                result.source_file,
+                result.lines_read,
+                result.rows_loaded,
+                result.rows_quarantined,
+                result.quarantine_reasons or "",
+            )
 
     return log
 
@@ -68,7 +72,9 @@ def _log_progress(context: dg.AssetExecutionContext):
     partitions_def=EXTRACTION_DAYS,
     backfill_policy=ONE_RUN_PER_DAY,
 )
-def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def raw_landing(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult[Any] | dg.AssetCheckResult]:
     """Discover `*.jsonl` and `*.txt` files and load every file content not loaded before that
     is due by the run's partition (dated up to its day, or undated: orchestration/partitions.py)."""
     settings = warehouse.settings
@@ -77,19 +83,25 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     files = [f for f in found if is_due(f.relative_path, last_day)]
     context.log.info(
         "found %d landing files under %s: %d due by %s, %d dated later wait for their day",
-        len(found), settings.landing_dir, len(files), last_day, len(found) - len(files),
-    )  # fmt: skip
+        len(found),
+        settings.landing_dir,
+        len(files),
+        last_day,
+        len(found) - len(files),
+    )
     load_id = context.run_id
     started_at = datetime.now(UTC)
     with warehouse.connect() as con:
         results = load_files(
-            con, files, load_id=load_id, loaded_at=datetime.now(UTC),
-            chunk_bytes=settings.landing_chunk_bytes, on_file=_log_progress(context),
-        )  # fmt: skip
-        balanced = invariants.loads_balanced(con)
-        share = invariants.quarantine_share(
-            con, settings.max_quarantine_share, settings.quarantine_share_min_records
+            con,
+            files,
+            load_id=load_id,
+            loaded_at=datetime.now(UTC),
+            chunk_bytes=settings.landing_chunk_bytes,
+            on_file=_log_progress(context),
         )
+        balanced = invariants.loads_balanced(con)
+        share = invariants.quarantine_share(con, settings.max_quarantine_share, settings.quarantine_share_min_records)
         new = [r for r in results if r.status == "loaded"]
         changing = [r.source_file for r in results if r.status == "changed_while_reading"]
         reasons: Counter[str] = Counter()
@@ -97,7 +109,10 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             reasons.update(result.quarantine_reasons)
         outcomes = (balanced, share)
         record_stage(
-            con, load_id, "landing", started_at,
+            con,
+            load_id,
+            "landing",
+            started_at,
             "failed" if any(o.blocks_publish for o in outcomes) else "succeeded",
             {
                 "files_seen": len(results),
@@ -110,7 +125,7 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
                 "checks_passed": sum(o.passed for o in outcomes),
                 "checks_failed": sum(not o.passed for o in outcomes),
             },
-        )  # fmt: skip
+        )
         totals = con.execute(
             "select (select count(*) from raw.event_records), (select count(*) from raw.quarantine),"
             " (select count(*) from raw.file_loads)"
@@ -118,9 +133,12 @@ def raw_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
     context.log.info(
         "loaded %d new files (%d already loaded, %d changing): %d records, %d quarantined",
-        len(new), len(results) - len(new) - len(changing), len(changing),
-        sum(r.rows_loaded for r in new), sum(r.rows_quarantined for r in new),
-    )  # fmt: skip
+        len(new),
+        len(results) - len(new) - len(changing),
+        len(changing),
+        sum(r.rows_loaded for r in new),
+        sum(r.rows_quarantined for r in new),
+    )
     yield dg.MaterializeResult(
         asset_key=RAW_EVENT_RECORDS,
         metadata={

@@ -2,12 +2,12 @@
 from that published copy, the analysts' site (report, dbt docs, Data Docs) and, when configured,
 the PostgreSQL copy for BI tools."""
 
-
 import json
 import shutil
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dagster as dg
 
@@ -15,12 +15,15 @@ from orchestration.assets.checks import gx_mart_suites
 from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.assets.transform import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
+from orchestration.publishing.postgres import TableDoc, publish_to_postgres
 from orchestration.publishing.publisher import (
     ExportDays,
     new_version_id,
     publish,
     read_published_version,
 )
+from orchestration.publishing.site import dbt_docs_page, publish_site
+from orchestration.resources import PostgresPublishResource, WarehouseResource
 from orchestration.run_audit import (
     AUDIT_RUNS_SQL,
     finish_stage,
@@ -29,9 +32,6 @@ from orchestration.run_audit import (
     record_stage,
     staging_batch,
 )
-from orchestration.publishing.postgres import TableDoc, publish_to_postgres
-from orchestration.publishing.site import dbt_docs_page, publish_site
-from orchestration.resources import PostgresPublishResource, WarehouseResource
 from orchestration.settings import DBT_EXECUTABLE
 
 PUBLISHED_SITE = dg.AssetKey(["published", "site"])
@@ -47,9 +47,7 @@ MART_KEYS = sorted(
 
 
 # `backfill_policy` is beta on @asset (not on @multi_asset or @dbt_assets); the stack is pinned.
-warnings.filterwarnings(
-    "ignore", message="Parameter `backfill_policy` of function `asset`", category=dg.BetaWarning
-)
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy` of function `asset`", category=dg.BetaWarning)
 
 
 @dg.asset(
@@ -62,9 +60,7 @@ warnings.filterwarnings(
     description="The published warehouse analysts and BI tools read. Runs only after every "
     "blocking check (dbt tests, GX suites, landing invariants) passed.",
 )
-def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult[Any]:
     settings = warehouse.settings
     version_id = new_version_id()
     started_at = datetime.now(UTC)
@@ -108,8 +104,12 @@ def published_warehouse(
             recent_runs = recent_runs_markdown(con)
     context.log.info(
         "published version %s to %s (%d tables, %s, %d rows written)",
-        result.version_id, result.path, len(result.row_counts), result.mode, result.rows_written,
-    )  # fmt: skip
+        result.version_id,
+        result.path,
+        len(result.row_counts),
+        result.mode,
+        result.rows_written,
+    )
     return dg.MaterializeResult(
         metadata={
             "version_id": result.version_id,
@@ -126,10 +126,28 @@ def published_warehouse(
     )
 
 
+def _published_version(published_db: Path) -> str:
+    """The version the assets built from the published file describe (they run after it)."""
+    version_id = read_published_version(published_db)
+    if version_id is None:
+        raise RuntimeError(f"nothing is published in {published_db}")
+    return version_id
+
+
+class _AssetArgs(TypedDict):
+    """Keyword arguments of @dg.asset, typed so that its overloads resolve under mypy."""
+
+    deps: list[dg.AssetKey]
+    group_name: str
+    pool: str
+    partitions_def: dg.DailyPartitionsDefinition
+    backfill_policy: dg.BackfillPolicy
+
+
 # What the assets built from the published file share: they run after it, one day per run, in
 # the writers' pool (`dbt docs generate` opens the working database as a writer would; one
 # PostgreSQL publish at a time, since each cleans up what a killed one left).
-FROM_PUBLISHED_FILE = {
+FROM_PUBLISHED_FILE: _AssetArgs = {
     "deps": [PUBLISHED_WAREHOUSE],
     "group_name": "publish",
     "pool": WAREHOUSE_POOL,
@@ -144,9 +162,9 @@ FROM_PUBLISHED_FILE = {
     description="The analysts' site of the published version ($WAREHOUSE_DIR/site): the visual "
     "report (index.html), the dbt docs and the Great Expectations Data Docs of its checks.",
 )
-def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult[Any]:
     settings = warehouse.settings
-    version_id = read_published_version(settings.published_db)
+    version_id = _published_version(settings.published_db)
     project_dir = Path(DBT_PROJECT.project_dir)
     dbt_docs = dbt_docs_page(project_dir, transform_fingerprint(project_dir), warehouse.dbt_env(), DBT_EXECUTABLE)
     data_docs = settings.data_docs_dir / context.run_id
@@ -198,9 +216,9 @@ def mart_docs(manifest: Path) -> dict[str, TableDoc]:
 )
 def published_postgres(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, postgres: PostgresPublishResource
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[Any]:
     settings = warehouse.settings
-    version_id = read_published_version(settings.published_db)
+    version_id = _published_version(settings.published_db)
     result = publish_to_postgres(
         settings.published_db,
         postgres.dsn,
@@ -211,8 +229,11 @@ def published_postgres(
     )
     context.log.info(
         "PostgreSQL schema %s now holds version %s (%d tables, %.1f s)",
-        result.schema, version_id, len(result.row_counts), result.seconds,
-    )  # fmt: skip
+        result.schema,
+        version_id,
+        len(result.row_counts),
+        result.seconds,
+    )
     return dg.MaterializeResult(
         metadata={
             "version_id": version_id,
@@ -223,4 +244,4 @@ def published_postgres(
     )
 
 
-__all__ = ["published_warehouse", "published_site", "published_postgres", "gx_mart_suites"]
+__all__ = ["gx_mart_suites", "published_postgres", "published_site", "published_warehouse"]

@@ -1,14 +1,13 @@
 """dbt: staging → intermediate → marts (and their dbt tests, surfaced as asset checks)."""
 
-
 import hashlib
 import os
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +39,7 @@ def _manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    return any(
-        p.stat().st_mtime > built
-        for p in _project_files(project_dir, ("models", "macros", "seeds", "tests"))
-    )
+    return any(p.stat().st_mtime > built for p in _project_files(project_dir, ("models", "macros", "seeds", "tests")))
 
 
 def transform_fingerprint(project_dir: Path) -> str:
@@ -70,7 +66,7 @@ def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]
         key=lambda p: p.stat().st_mtime_ns,
         reverse=True,
     )
-    stale = runs[max(keep - 1, 0):]
+    stale = runs[max(keep - 1, 0) :]
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
     return stale
@@ -120,10 +116,11 @@ def build_args(
     if full_refresh_requested:
         return BuildPlan(full, None, "full refresh: DBT_FULL_REFRESH is set")
     if last_fingerprint is None:
-        return BuildPlan(full, None, (
-            "full refresh: no successful build to continue from (new warehouse, or the last "
-            "full refresh failed)"
-        ))  # fmt: skip
+        return BuildPlan(
+            full,
+            None,
+            "full refresh: no successful build to continue from (new warehouse, or the last full refresh failed)",
+        )
     if last_fingerprint != fingerprint:
         return BuildPlan(full, None, "full refresh: models, macros or seeds changed since the last successful build")
     if published_batch is None:
@@ -196,7 +193,9 @@ TRANSLATOR = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable
 )
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-):
+) -> Iterator[
+    dg.Output[Any] | dg.AssetMaterialization | dg.AssetObservation | dg.AssetCheckResult | dg.AssetCheckEvaluation
+]:
     """One `dbt build` per run: seeds, models and tests in dependency order.
 
     A failing ERROR test fails this step, so publishing never runs on unaudited marts.
@@ -234,7 +233,11 @@ def warehouse_dbt_models(
         with warehouse.connect() as con:
             rows = dbt_rows(con, batch_before) if status == "succeeded" else {}
             record_stage(
-                con, context.run_id, "dbt", started_at, status,
+                con,
+                context.run_id,
+                "dbt",
+                started_at,
+                status,
                 {
                     "checks_passed": tests[True],
                     "checks_failed": tests[False],
@@ -242,7 +245,7 @@ def warehouse_dbt_models(
                     "transform_fingerprint": fingerprint,
                     **rows,
                 },
-            )  # fmt: skip
+            )
         if invocation is not None:
             if status == "succeeded":
                 keep_parse_state(Path(invocation.target_path), DBT_PROJECT.manifest_path.parent)

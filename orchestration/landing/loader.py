@@ -20,10 +20,10 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -64,9 +64,16 @@ REQUIRED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("$.extraction.source_story_id", ("VARCHAR", "UBIGINT")),
 )
 KNOWN_TOP_LEVEL_FIELDS = (
-    "event_id", "category", "headline", "location", "verification",
-    "sources", "entities", "source_reports", "extraction",
-)  # fmt: skip
+    "event_id",
+    "category",
+    "headline",
+    "location",
+    "verification",
+    "sources",
+    "entities",
+    "source_reports",
+    "extraction",
+)
 ISO_UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00)$"
 
 
@@ -124,7 +131,7 @@ def _drain(stream: BinaryIO, *, to_newline: bool = False) -> int:
     return skipped
 
 
-def iter_export_lines(stream: io.BufferedReader) -> Iterator[Candidate]:
+def iter_export_lines(stream: io.BufferedReader[Any]) -> Iterator[Candidate]:
     """JSON Lines stream → candidates with 1-based line numbers. Blank lines are not records.
 
     Tolerates a UTF-8 BOM and CRLF line ends; a line that is not UTF-8, holds a NUL byte or is
@@ -198,7 +205,7 @@ def page_candidate(data: bytes, size_bytes: int | None = None) -> Candidate:
         record = parse_event_page(text)
     except PageParseError as exc:
         return Candidate(1, text, exc.reason_code, exc.detail)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other files
+    except Exception as exc:  # a parser bug must not stop the other files
         return Candidate(1, text, "page_parser_error", f"{type(exc).__name__}: {exc}"[:500])
     return Candidate(1, json.dumps(record, ensure_ascii=False))
 
@@ -227,9 +234,7 @@ def _first_field_where(condition: str) -> str:
     `condition`, {t} is the field's JSON type, {s} its string value, {types} the allowed types."""
     whens = " ".join(
         "when "
-        + condition.format(
-            t=f"t[{_INDEX[path]}]", s=_text_of(path), types=", ".join(repr(t) for t in types)
-        )
+        + condition.format(t=f"t[{_INDEX[path]}]", s=_text_of(path), types=", ".join(repr(t) for t in types))
         + f" then '{path.removeprefix('$.')}'"
         for path, types in REQUIRED_FIELDS
     )
@@ -238,9 +243,7 @@ def _first_field_where(condition: str) -> str:
 
 def _validation_sql() -> str:
     """One CASE over the parsed JSON giving the first reason a record cannot be loaded."""
-    missing = _first_field_where(
-        "coalesce({t}, 'NULL') = 'NULL' or ({t} = 'VARCHAR' and trim({s}) = '')"
-    )
+    missing = _first_field_where("coalesce({t}, 'NULL') = 'NULL' or ({t} = 'VARCHAR' and trim({s}) = '')")
     mistyped = _first_field_where("{t} not in ({types}, 'NULL')")
     paths = ", ".join(f"'{path}'" for path in _PATHS)
     string_paths = ", ".join(f"'{path}'" for path in _STRING_PATHS)
@@ -271,7 +274,7 @@ def _validation_sql() -> str:
                 when t[1] <> 'OBJECT' then 'not_an_object'
                 when missing_field is not null then 'missing_required_field'
                 when mistyped_field is not null then 'invalid_field_type'
-                when t[{_INDEX['$.source_reports[0]']}] is null then 'empty_source_reports'
+                when t[{_INDEX["$.source_reports[0]"]}] is null then 'empty_source_reports'
                 when not regexp_full_match({extracted_at}, '{ISO_UTC_PATTERN}')
                   or try_cast({extracted_at} as timestamptz) is null
                     then 'invalid_extracted_at'
@@ -319,19 +322,13 @@ VALIDATION_SQL = _validation_sql()
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from raw.file_loads where content_sha256 = ?", [digest]
-        ).fetchall()[0][0]
-    )
+    return bool(con.execute("select count(*) from raw.file_loads where content_sha256 = ?", [digest]).fetchall()[0][0])
 
 
 def _next_load_sequence(con: duckdb.DuckDBPyConnection) -> int:
     """The next file content's number (raw.file_loads.load_sequence), read inside its load
     transaction: loads are serialised (one writer), so numbers follow commit order."""
-    return int(
-        con.execute("select coalesce(max(load_sequence), 0) + 1 from raw.file_loads").fetchall()[0][0]
-    )
+    return int(con.execute("select coalesce(max(load_sequence), 0) + 1 from raw.file_loads").fetchall()[0][0])
 
 
 @contextmanager
@@ -342,10 +339,8 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
         con.execute("commit")
     except BaseException:
-        try:
+        with suppress(duckdb.TransactionException):  # a failed commit has already ended the transaction
             con.execute("rollback")
-        except duckdb.TransactionException:
-            pass  # a failed commit has already ended the transaction
         raise
 
 
@@ -407,11 +402,7 @@ def load_file(
             params["load_sequence"] = _next_load_sequence(con)
             reader = _HashingReader(raw_file)
             stream = io.BufferedReader(reader, buffer_size=1024 * 1024)
-            candidates = (
-                iter_export_lines(stream)
-                if landed.file_format == "export"
-                else iter([_read_page(stream)])
-            )
+            candidates = iter_export_lines(stream) if landed.file_format == "export" else iter([_read_page(stream)])
             for chunk in chunked(candidates, chunk_bytes):
                 _insert_chunk(con, params, chunk, reasons)
                 result.lines_read += len(chunk)
@@ -486,8 +477,7 @@ def _insert_chunk(
     reasons.update(
         dict(
             con.execute(
-                "select reason_code, count(*) from checked_batch "
-                "where reason_code is not null group by all"
+                "select reason_code, count(*) from checked_batch where reason_code is not null group by all"
             ).fetchall()
         )
     )
@@ -542,12 +532,17 @@ def quarantine_whole_file(
             "insert into raw.file_loads (content_sha256, load_id, source_file, file_format, "
             "size_bytes, lines_read, rows_loaded, rows_quarantined, loaded_at, load_sequence) "
             "values (?, ?, ?, ?, ?, 1, 0, 1, ?, ?)",
-            [digest, load_id, landed.relative_path, landed.file_format,
-             landed.path.stat().st_size, loaded_at, _next_load_sequence(con)],
-        )  # fmt: skip
-    return FileLoadResult(
-        landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1}
-    )
+            [
+                digest,
+                load_id,
+                landed.relative_path,
+                landed.file_format,
+                landed.path.stat().st_size,
+                loaded_at,
+                _next_load_sequence(con),
+            ],
+        )
+    return FileLoadResult(landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1})
 
 
 def load_files(
@@ -575,9 +570,7 @@ def load_files(
             result = FileLoadResult(landed.relative_path, known, landed.file_format, "already_loaded")
         else:
             try:
-                result = load_file(
-                    con, landed, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes
-                )
+                result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes)
             except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
                 # Input DuckDB refuses in a way validation did not foresee: the file is rejected
                 # whole, with the error as its reason, and the run goes on with the other files.

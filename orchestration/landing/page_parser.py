@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PageParseError", "parse_event_page", "derive_page_event_id"]
+__all__ = ["PageParseError", "derive_page_event_id", "parse_event_page"]
 
 
 class PageParseError(ValueError):
@@ -71,8 +71,17 @@ _ENTITY_TYPE = re.compile(r"\((?P<type>\w+)\)")
 _METADATA_LINE = re.compile(r"^(?P<key>[^:]+?)\s*:\s*(?P<value>.*)$")
 
 _NUMBER_WORDS = {
-    "a single": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "a single": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 _NUMBER = r"(?P<number>\d+|" + "|".join(_NUMBER_WORDS) + r")"
 # The number that counts sources: "confirmed by 4 sources", "1 of 3 sources" (3), "a single source".
@@ -178,9 +187,7 @@ def _is_nav(line: str) -> bool:
     return line.casefold().startswith(_NAV_PREFIXES)
 
 
-def _index(
-    lines: list[str], predicate: Callable[[str], bool], stop: int | None = None
-) -> int | None:
+def _index(lines: list[str], predicate: Callable[[str], bool], stop: int | None = None) -> int | None:
     """Index of the first line (before ``stop``) that satisfies ``predicate``, else None."""
     stop = len(lines) if stop is None else stop
     return next((i for i in range(stop) if predicate(lines[i])), None)
@@ -231,8 +238,7 @@ def _parse_status(line: str) -> tuple[str, str]:
     matches = [
         status
         for status in _KNOWN_STATUSES
-        if folded.startswith(status.casefold())
-        and (len(line) == len(status) or line[len(status)].isspace())
+        if folded.startswith(status.casefold()) and (len(line) == len(status) or line[len(status)].isspace())
     ]
     if matches:
         # Longest wins, so a longer status that shares a prefix with a shorter one is never cut.
@@ -251,9 +257,7 @@ def _split_sources(line: str, known_outlets: list[str]) -> list[str]:
     of words that matches no known outlet becomes one outlet of its own rather than being lost.
     """
     words = line.split()
-    candidates = sorted(
-        (name.split() for name in known_outlets if name.split()), key=len, reverse=True
-    )
+    candidates = sorted((name.split() for name in known_outlets if name.split()), key=len, reverse=True)
     candidates_folded = [[word.casefold() for word in name] for name in candidates]
 
     sources: list[str] = []
@@ -261,9 +265,7 @@ def _split_sources(line: str, known_outlets: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         window = [word.casefold() for word in words[i:]]
-        size = next(
-            (len(name) for name in candidates_folded if window[: len(name)] == name), 0
-        )
+        size = next((len(name) for name in candidates_folded if window[: len(name)] == name), 0)
         if size:
             if unmatched:
                 sources.append(" ".join(unmatched))
@@ -329,9 +331,7 @@ def _parse_reports(lines: list[str]) -> list[dict[str, str]]:
         if current is None:
             return
         if not claim:
-            raise PageParseError(
-                "page_bad_report_line", f"report of {current['outlet']!r} has no claim"
-            )
+            raise PageParseError("page_bad_report_line", f"report of {current['outlet']!r} has no claim")
         current["claim"] = " ".join(claim)
         reports.append(current)
 
@@ -375,13 +375,9 @@ def _parse_metadata(lines: list[str]) -> dict[str, str]:
     source_story_id = values.get("source story", "")
     if not extracted_at or not source_story_id:
         missing = [
-            label
-            for label, value in (("Extracted:", extracted_at), ("Source story:", source_story_id))
-            if not value
+            label for label, value in (("Extracted:", extracted_at), ("Source story:", source_story_id)) if not value
         ]
-        raise PageParseError(
-            "page_missing_extraction_metadata", f"missing {' and '.join(missing)} in metadata"
-        )
+        raise PageParseError("page_missing_extraction_metadata", f"missing {' and '.join(missing)} in metadata")
     extraction = {"extracted_at": extracted_at, "source_story_id": source_story_id}
     version = values.get("extractor version") or values.get("extractor")
     if version:

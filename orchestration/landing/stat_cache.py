@@ -59,9 +59,7 @@ def known_content(con: duckdb.DuckDBPyConnection, source_file: str, identity: Fi
     return rows[0][0] if rows else None
 
 
-def remember(
-    con: duckdb.DuckDBPyConnection, seen: list[tuple[str, FileIdentity, str]]
-) -> None:
+def remember(con: duckdb.DuckDBPyConnection, seen: list[tuple[str, FileIdentity, str]]) -> None:
     """Record that each (source_file, identity, content_sha256) holds loaded content. Call it
     once per run inside one transaction (a commit per file cost a checkpoint per file)."""
     con.executemany(

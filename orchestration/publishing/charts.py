@@ -276,9 +276,7 @@ def stacked_bar_chart(
     )
 
 
-def histogram(
-    edges: Sequence[float], series: Sequence[Series], *, label: str, unit: str, empty_message: str
-) -> str:
+def histogram(edges: Sequence[float], series: Sequence[Series], *, label: str, unit: str, empty_message: str) -> str:
     """Stacked histogram: bin i spans [edges[i], edges[i+1]) on a linear axis, one segment per series."""
     if len(edges) < 2 or any(hi <= lo for lo, hi in pairwise(edges)):
         raise ValueError("edges must be at least two increasing values")
@@ -381,12 +379,21 @@ def small_multiples(
         py = (panel_height + PANEL_GAP) * (index // columns)
         left, right = px + PANEL_LEFT, px + panel_width - 4
         bottom = py + PANEL_HEADER + PANEL_PLOT
+
+        def y_of(v: float, b: float = bottom) -> float:
+            return b - v * scale
+
         parts += [
             f"<g><title>{escape_html(panel.title)}</title>",
-            _text(px, py + 12, _truncate(panel.title, panel_width, 12), attrs=f'font-size="12" font-weight="600" fill="{INK}"'),
+            _text(
+                px,
+                py + 12,
+                _truncate(panel.title, panel_width, 12),
+                attrs=f'font-size="12" font-weight="600" fill="{INK}"',
+            ),
             "</g>",
             _text(px, py + 26, _truncate(panel.subtitle, panel_width)),
-            *_value_axis(ticks, left, right, lambda v, b=bottom: b - v * scale),
+            *_value_axis(ticks, left, right, y_of),
         ]
         n = len(categories)
         xs = [(left + right) / 2] if n == 1 else [left + (right - left) * i / (n - 1) for i in range(n)]

@@ -241,9 +241,7 @@ def _ensure_role(conn: psycopg.Connection, role: str) -> None:
         pass  # created meanwhile by another session (which one gets which error is a race)
 
 
-def _copy_rows(
-    cur: psycopg.Cursor, duck: duckdb.DuckDBPyConnection, table: Table, target: sql.Composable
-) -> None:
+def _copy_rows(cur: psycopg.Cursor, duck: duckdb.DuckDBPyConnection, table: Table, target: sql.Composable) -> None:
     """Stream `table`'s rows from DuckDB into `target` as CSV, one Arrow batch at a time."""
     select = ", ".join(column.expression for column in table.columns)
     reader: pa.RecordBatchReader = duck.sql(
@@ -408,7 +406,8 @@ def publish_to_postgres(
             conn.execute("select set_config('lock_timeout', %s, false)", [_milliseconds(lock_timeout)])
             # Serialises publishes to this schema (e.g. a manual run beside the schedule), which
             # makes dropping another attempt's leftovers safe. Released when the session ends.
-            if not conn.execute("select pg_try_advisory_lock(%s)", [advisory_lock_key(schema)]).fetchone()[0]:
+            locked = conn.execute("select pg_try_advisory_lock(%s)", [advisory_lock_key(schema)]).fetchone()
+            if locked is None or not locked[0]:
                 raise PostgresPublishError(f"another publish to schema {schema!r} is running")
             _drop_leftovers(conn, schema)
             _ensure_role(conn, reader_role)
@@ -425,6 +424,10 @@ def publish_to_postgres(
     rows = sum(row_counts.values())
     log.info(
         "published %d tables (%d rows) to PostgreSQL schema %s in %.1f s (%.0f rows/s)",
-        len(row_counts), rows, schema, seconds, rows / seconds,
+        len(row_counts),
+        rows,
+        schema,
+        seconds,
+        rows / seconds,
     )
     return PostgresPublishResult(schema, version_id, row_counts, seconds)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -212,8 +213,7 @@ def _export_parquet(
             else:
                 target = _sql_string(str(staging / f"{table}.parquet"))
                 con.execute(
-                    f"copy (select * from pub.main.{_quote(table)}) to {target} "
-                    "(format parquet, compression zstd)"
+                    f"copy (select * from pub.main.{_quote(table)}) to {target} (format parquet, compression zstd)"
                 )
             if number == 2:
                 fault_point("publish_mid_exports")
@@ -247,7 +247,7 @@ def new_version_id() -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
 
 
-def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]) -> list[tuple]:
+def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]) -> list[tuple[Any, ...]]:
     """(table, column, type) of `tables`, in order: equal shapes allow patching."""
     return con.execute(
         "select table_name, column_name, data_type from information_schema.columns "
@@ -322,10 +322,7 @@ def _build_published_file(
         if mode == "patched":
             con.execute(f"attach {_sql_string(str(target))} as pub")
         else:
-            con.execute(
-                f"attach {_sql_string(str(target))} as pub "
-                f"(storage_version {_sql_string(STORAGE_VERSION)})"
-            )
+            con.execute(f"attach {_sql_string(str(target))} as pub (storage_version {_sql_string(STORAGE_VERSION)})")
         day_split = days if mode == "patched" and days and days.events_table in tables else None
         if day_split is not None:
             changed_days = _event_days(con, "pub", day_split, changed)
@@ -345,14 +342,10 @@ def _build_published_file(
         if day_split is not None and changed_days is not None:
             changed_days |= _event_days(con, "pub", day_split, changed)
         for table, query in extra_tables.items():
-            con.execute(
-                f"create or replace table pub.main.{_quote(table)} as {query.format(schema='src.raw')}"
-            )
+            con.execute(f"create or replace table pub.main.{_quote(table)} as {query.format(schema='src.raw')}")
         row_counts: dict[str, int] = {}
         for table in [*tables, *extra_tables]:
-            row_counts[table] = con.execute(
-                f"select count(*) from pub.main.{_quote(table)}"
-            ).fetchall()[0][0]
+            row_counts[table] = con.execute(f"select count(*) from pub.main.{_quote(table)}").fetchall()[0][0]
         # One row that tells readers which complete version they are looking at.
         con.execute(
             "create or replace table pub.main.audit_publish as select ? as version_id, "
@@ -430,9 +423,7 @@ def publish(
         changed_days = None  # the current set is not the patched file's: write every day
     _export_parquet(published_db, exports_dir, version_id, keep_versions, export_days, changed_days)
     _prune_versions(published_db, keep_versions)
-    return PublishResult(
-        version_id, published_at, published_db, exports_dir, row_counts, mode, written
-    )
+    return PublishResult(version_id, published_at, published_db, exports_dir, row_counts, mode, written)
 
 
 def rollback(published_db: Path, exports_dir: Path, export_days: ExportDays | None = None) -> str:
@@ -442,9 +433,7 @@ def rollback(published_db: Path, exports_dir: Path, export_days: ExportDays | No
     """
     current = read_published_version(published_db)
     older = [
-        path
-        for path in sorted(_versions_dir(published_db).glob("*.duckdb"))
-        if current is None or path.stem < current
+        path for path in sorted(_versions_dir(published_db).glob("*.duckdb")) if current is None or path.stem < current
     ]
     if not older:
         raise RuntimeError(f"no kept version older than {current} in {_versions_dir(published_db)}")
@@ -453,9 +442,7 @@ def rollback(published_db: Path, exports_dir: Path, export_days: ExportDays | No
     os.link(previous, staging)
     os.replace(staging, published_db)
     _fsync_dir(published_db.parent)
-    _export_parquet(
-        published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}", days=export_days
-    )
+    _export_parquet(published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}", days=export_days)
     return previous.stem
 
 
@@ -465,7 +452,8 @@ def _exported_version(exports_dir: Path) -> str | None:
     if not marker.exists():
         return None
     with duckdb.connect() as con:
-        return con.execute("select version_id from read_parquet(?)", [str(marker)]).fetchall()[0][0]
+        version_id: str | None = con.execute("select version_id from read_parquet(?)", [str(marker)]).fetchall()[0][0]
+    return version_id
 
 
 def read_published_version(published_db: Path) -> str | None:
@@ -473,4 +461,5 @@ def read_published_version(published_db: Path) -> str | None:
     if not published_db.exists():
         return None
     with duckdb.connect(str(published_db), read_only=True) as con:
-        return con.execute("select version_id from audit_publish").fetchall()[0][0]
+        version_id: str | None = con.execute("select version_id from audit_publish").fetchall()[0][0]
+    return version_id

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -167,7 +168,7 @@ def _period_label(start: date, grain: str) -> str:
 # --- queries -------------------------------------------------------------------------------
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> tuple:
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
     return con.execute(sql, list(params)).fetchall()[0]
 
 
@@ -217,8 +218,7 @@ def load_report_data(published_db: Path) -> ReportData:
     """The page's aggregates, read from the published file opened read-only."""
     with duckdb.connect(str(published_db), read_only=True) as con:
         published = con.execute(
-            "select version_id, strftime(timezone('UTC', published_at), '%Y-%m-%d %H:%M UTC') "
-            "from audit_publish"
+            "select version_id, strftime(timezone('UTC', published_at), '%Y-%m-%d %H:%M UTC') from audit_publish"
         ).fetchall()
         if len(published) != 1:
             raise ValueError(f"{published_db}: audit_publish has {len(published)} rows, expected 1")
@@ -274,7 +274,10 @@ def _levels(found: Sequence[str]) -> list[str]:
     return [*LEVELS, *sorted(set(found) - set(LEVELS))]
 
 
-def _level_series(counts: Mapping[tuple[object, str], int], keys: Sequence[object]) -> list[Series]:
+_Key = TypeVar("_Key")
+
+
+def _level_series(counts: Mapping[tuple[_Key, str], int], keys: Sequence[_Key]) -> list[Series]:
     levels = _levels([level for _, level in counts])
     return [
         Series(level, tuple(float(counts.get((key, level), 0)) for key in keys), LEVEL_COLORS.get(level, BLACK))
@@ -362,7 +365,7 @@ def _quarantine_chart(data: ReportData) -> str:
     def per_period(reasons: set[str] | list[str]) -> tuple[float, ...]:
         return tuple(float(sum(data.quarantine.get((p, r), 0) for r in reasons)) for p in span.periods)
 
-    series = [Series(reason, per_period([reason]), color) for reason, color in zip(named, CATEGORICAL)]
+    series = [Series(reason, per_period([reason]), color) for reason, color in zip(named, CATEGORICAL, strict=False)]
     if rest:
         series.append(Series(f"other ({len(rest)} reasons)", per_period(rest), OTHER_COLOR))
     return stacked_bar_chart(
@@ -427,7 +430,9 @@ footer { max-width: 1440px; margin: 0 auto; padding: 0 24px 24px; color: var(--m
 
 def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType({})) -> str:
     """The whole page for `data`; `links` (label -> relative href) go into the header."""
-    nav = "".join(f'<li><a href="{escape_html(_check_link(href))}">{escape_html(label)}</a></li>' for label, href in links.items())
+    nav = "".join(
+        f'<li><a href="{escape_html(_check_link(href))}">{escape_html(label)}</a></li>' for label, href in links.items()
+    )
     summary = [
         ("Events", f"{data.n_events:,}", "published, each in its current version"),
         ("Verified", _share(data.n_verified, data.n_events), f"{data.n_verified:,} of {data.n_events:,} events"),
@@ -435,12 +440,15 @@ def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType(
         ("Outlets scored", f"{data.n_outlets:,}", f"{data.n_qualifying_outlets:,} with {MIN_OUTLET_EVENTS}+ events"),
     ]
     stats = "".join(
-        f'<div class="stat"><dt>{escape_html(name)}</dt><dd>{escape_html(value)}</dd><dd class="note">{escape_html(note)}</dd></div>'
+        f'<div class="stat"><dt>{escape_html(name)}</dt><dd>{escape_html(value)}</dd>'
+        f'<dd class="note">{escape_html(note)}</dd></div>'
         for name, value, note in summary
     )
     excluded = data.n_outlets - data.n_qualifying_outlets
     shown = len(data.outlets)
-    top_of = f" The {shown} highest of {data.n_qualifying_outlets} are shown." if shown < data.n_qualifying_outlets else ""
+    top_of = (
+        f" The {shown} highest of {data.n_qualifying_outlets} are shown." if shown < data.n_qualifying_outlets else ""
+    )
     cards = [
         _card(
             CHART_EVENTS,
@@ -511,7 +519,9 @@ over a bar, point or outlet for its exact numbers.</footer>
 """
 
 
-def write_report(published_db: Path, out_file: Path, *, links: Mapping[str, str] = MappingProxyType({})) -> ReportSummary:
+def write_report(
+    published_db: Path, out_file: Path, *, links: Mapping[str, str] = MappingProxyType({})
+) -> ReportSummary:
     """Render the report of `published_db` into `out_file`, replacing it in one rename: a reader
     opening the page sees the previous report or this one, never half of one."""
     data = load_report_data(published_db)

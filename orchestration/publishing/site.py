@@ -53,10 +53,22 @@ def dbt_docs_page(project_dir: Path, fingerprint: str, env: Mapping[str, str], d
         shutil.rmtree(leftover, ignore_errors=True)
     staging = cache.with_name(f".{cache.name}.tmp")
     done = subprocess.run(
-        [str(dbt), "docs", "generate", "--static", "--quiet", "--target-path", str(staging),
-         "--profiles-dir", str(project_dir)],
-        cwd=project_dir, env={**os.environ, **env}, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            str(dbt),
+            "docs",
+            "generate",
+            "--static",
+            "--quiet",
+            "--target-path",
+            str(staging),
+            "--profiles-dir",
+            str(project_dir),
+        ],
+        cwd=project_dir,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0 or not (staging / "static_index.html").exists():
         shutil.rmtree(staging, ignore_errors=True)
         raise RuntimeError(f"dbt docs generate failed ({done.returncode}): {(done.stdout + done.stderr)[-2000:]}")

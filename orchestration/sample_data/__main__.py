@@ -47,15 +47,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=_date, required=True, help="first extraction day, YYYY-MM-DD")
     parser.add_argument("--seed", type=int, required=True, help="random seed (same seed, same bytes)")
     parser.add_argument("--out", required=True, help="output directory (created if missing)")
-    parser.add_argument("--defect-rate", type=_rate, default=DEFAULT_DEFECT_RATE,
-                        help=f"share of lines with a planted defect (default {DEFAULT_DEFECT_RATE})")
+    parser.add_argument(
+        "--defect-rate",
+        type=_rate,
+        default=DEFAULT_DEFECT_RATE,
+        help=f"share of lines with a planted defect (default {DEFAULT_DEFECT_RATE})",
+    )
     args = parser.parse_args(argv)
 
-    written = write(args.out, args.events, args.days, args.start, args.seed, args.defect_rate,
-                    on_file=lambda path, n: print(f"wrote {path} ({n} lines)", flush=True))
-    print(f"total: {len(written.files)} files, {written.line_count} lines "
-          f"({written.events} events, {written.reextracted} re-extractions, "
-          f"{len(written.defects)} planted defects)")
+    written = write(
+        args.out,
+        args.events,
+        args.days,
+        args.start,
+        args.seed,
+        args.defect_rate,
+        on_file=lambda path, n: print(f"wrote {path} ({n} lines)", flush=True),
+    )
+    print(
+        f"total: {len(written.files)} files, {written.line_count} lines "
+        f"({written.events} events, {written.reextracted} re-extractions, "
+        f"{len(written.defects)} planted defects)"
+    )
     return 0
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,16 +30,16 @@ from . import catalog as C
 
 DEFAULT_DEFECT_RATE = 0.03
 
-REEXTRACTION_RATE = 0.08         # share of events extracted again on a later day
-DRIFT_RATE = 0.03                # share of records with an unknown extra field
+REEXTRACTION_RATE = 0.08  # share of events extracted again on a later day
+DRIFT_RATE = 0.03  # share of records with an unknown extra field
 UNREGISTERED_OUTLET_RATE = 0.02  # share of events with one unregistered local outlet
-CATEGORY_VARIATION_RATE = 0.05   # share of categories written with other case / spacing
-REGION_NULL_RATE = 0.07          # share of locations without a region
-EXTRACTOR_VERSION_RATE = 0.70    # share of records carrying extraction.extractor_version
-ASSESSMENT_RATE = 0.65           # share of records carrying verification.assessment
-TYPO_RATE = 0.01                 # share of entity mentions with a doubled / swapped letter
-HEADLINE_AS_FIRST_CLAIM = 0.5    # the first report often repeats the headline (as in the sample)
-UNCONFIRMED_SUFFIX_RATE = 0.4    # "possible" claims that say "according to unconfirmed reports"
+CATEGORY_VARIATION_RATE = 0.05  # share of categories written with other case / spacing
+REGION_NULL_RATE = 0.07  # share of locations without a region
+EXTRACTOR_VERSION_RATE = 0.70  # share of records carrying extraction.extractor_version
+ASSESSMENT_RATE = 0.65  # share of records carrying verification.assessment
+TYPO_RATE = 0.01  # share of entity mentions with a doubled / swapped letter
+HEADLINE_AS_FIRST_CLAIM = 0.5  # the first report often repeats the headline (as in the sample)
+UNCONFIRMED_SUFFIX_RATE = 0.4  # "possible" claims that say "according to unconfirmed reports"
 
 OUTLETS_PER_EVENT = {1: 30, 2: 30, 3: 20, 4: 10, 5: 6, 6: 4}
 CLAIMS_PER_OUTLET = {1: 60, 2: 28, 3: 12}
@@ -75,18 +75,18 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class PlantedDefect:
-    kind: str       # one of catalog.DEFECT_KINDS
-    file: str       # file name, e.g. events-2026-05-24.jsonl
-    line: int       # 1-based line number within the file
+    kind: str  # one of catalog.DEFECT_KINDS
+    file: str  # file name, e.g. events-2026-05-24.jsonl
+    line: int  # 1-based line number within the file
     event_id: str
 
 
 @dataclass
 class Export:
-    files: dict[str, list[str]]          # file name -> lines (no trailing newline)
+    files: dict[str, list[str]]  # file name -> lines (no trailing newline)
     defects: list[PlantedDefect]
     reextracted: list[str] = field(default_factory=list)  # event ids extracted again later
-    events: int = 0                      # distinct events generated
+    events: int = 0  # distinct events generated
 
     @property
     def line_count(self) -> int:
@@ -96,6 +96,7 @@ class Export:
 @dataclass
 class WrittenExport:
     """What :func:`write` streamed to disk (the lines themselves are only in the files)."""
+
     files: list[tuple[Path, int]] = field(default_factory=list)  # (path, lines)
     defects: list[PlantedDefect] = field(default_factory=list)
     reextracted: int = 0
@@ -112,9 +113,7 @@ class WrittenExport:
 
 OUTLET_BY_NAME: dict[str, C.Outlet] = {o.name: o for o in C.OUTLETS}
 ENTITY_BY_NAME: dict[str, C.Entity] = {e.name: e for e in C.ENTITIES}
-GOVERNOR_BY_REGION: dict[str, C.Entity] = {
-    e.region: e for e in C.ENTITIES if "governor" in e.roles and e.region
-}
+GOVERNOR_BY_REGION: dict[str, C.Entity] = {e.region: e for e in C.ENTITIES if "governor" in e.roles and e.region}
 
 
 def _unregistered(name: str) -> C.Outlet:
@@ -136,8 +135,7 @@ def _role_pool(role: str, theatre: str) -> tuple[list[C.Entity], list[float]]:
     key = (role, theatre)
     if key not in _pool_cache:
         cands = [e for e in C.ENTITIES if role in e.roles]
-        local = [(e, e.weight * (3.0 if e.theatre == theatre else 1.0))
-                 for e in cands if e.theatre in ("", theatre)]
+        local = [(e, e.weight * (3.0 if e.theatre == theatre else 1.0)) for e in cands if e.theatre in ("", theatre)]
         if not local:
             local = [(e, e.weight) for e in cands]
         _pool_cache[key] = ([e for e, _ in local], [w for _, w in local])
@@ -148,8 +146,11 @@ def _filler_pool(theatre: str) -> tuple[list[C.Entity], list[float]]:
     """Entities mentioned in passing in an event on ``theatre``."""
     key = ("*filler*", theatre)
     if key not in _pool_cache:
-        pairs = [(e, e.weight * (3.0 if e.theatre == theatre else 1.0))
-                 for e in C.ENTITIES if e.theatre in ("", theatre) and "governor" not in e.roles]
+        pairs = [
+            (e, e.weight * (3.0 if e.theatre == theatre else 1.0))
+            for e in C.ENTITIES
+            if e.theatre in ("", theatre) and "governor" not in e.roles
+        ]
         pairs += [(e, 2.0) for e in C.ENTITIES if "governor" in e.roles and e.theatre == theatre]
         _pool_cache[key] = ([e for e, _ in pairs], [w for _, w in pairs])
     return _pool_cache[key]
@@ -158,9 +159,11 @@ def _filler_pool(theatre: str) -> tuple[list[C.Entity], list[float]]:
 def _place2_pool(place: C.Place) -> tuple[list[C.Entity], list[float]]:
     key = ("*place2*", place.name)
     if key not in _pool_cache:
-        pairs = [(e, e.weight) for e in C.ENTITIES
-                 if e.theatre == place.theatre and e.name != place.name
-                 and ("place" in e.roles or "village" in e.roles)]
+        pairs = [
+            (e, e.weight)
+            for e in C.ENTITIES
+            if e.theatre == place.theatre and e.name != place.name and ("place" in e.roles or "village" in e.roles)
+        ]
         _pool_cache[key] = ([e for e, _ in pairs], [w for _, w in pairs])
     return _pool_cache[key]
 
@@ -170,7 +173,7 @@ def _place2_pool(place: C.Place) -> tuple[list[C.Entity], list[float]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _weighted(rng: random.Random, weights: dict[_T, float]) -> _T:
+def _weighted(rng: random.Random, weights: Mapping[_T, float]) -> _T:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -198,14 +201,15 @@ def _variant(rng: random.Random, variants: Sequence[str], first: float = 0.5) ->
 
 def _typo(rng: random.Random, name: str) -> str:
     """Double a letter or swap two adjacent letters (never the first letter)."""
-    spots = [i for i in range(1, len(name) - 1)
-             if name[i].islower() and name[i + 1].islower() and name[i] != name[i + 1]]
+    spots = [
+        i for i in range(1, len(name) - 1) if name[i].islower() and name[i + 1].islower() and name[i] != name[i + 1]
+    ]
     if not spots:
         return name
     i = rng.choice(spots)
     if rng.random() < 0.5:
-        return name[: i + 1] + name[i] + name[i + 1:]
-    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+        return name[: i + 1] + name[i] + name[i + 1 :]
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
 
 
 def _vary_category(rng: random.Random, category: str) -> str:
@@ -226,8 +230,8 @@ def _vary_category(rng: random.Random, category: str) -> str:
 
 @dataclass
 class _Report:
-    outlet: str   # canonical outlet name
-    group: str    # ownership group
+    outlet: str  # canonical outlet name
+    group: str  # ownership group
     tone: str
     claim: str
 
@@ -344,7 +348,7 @@ class _Cast:
         return f"{self.numbers[name]:,}"
 
 
-class _Fill(dict):
+class _Fill(dict[str, str]):
     def __init__(self, cast: _Cast):
         super().__init__()
         self.cast = cast
@@ -359,19 +363,19 @@ class _Fill(dict):
 class _Event:
     event_id: str
     story_id: str
-    category: str               # as written (may vary in case / spacing)
+    category: str  # as written (may vary in case / spacing)
     headline: str
     headline_template: C.Template
     perspective: str
     loc_name: str
     loc_region: str | None
     reports: list[_Report]
-    report_spelling: dict[str, str]   # canonical outlet -> spelling in source_reports
-    source_spelling: dict[str, str]   # canonical outlet -> spelling in sources
-    entities: list[tuple[str, str]]   # (name, type)
-    assessment: int | None            # which assessment text, if any
+    report_spelling: dict[str, str]  # canonical outlet -> spelling in source_reports
+    source_spelling: dict[str, str]  # canonical outlet -> spelling in sources
+    entities: list[tuple[str, str]]  # (name, type)
+    assessment: int | None  # which assessment text, if any
     day: int
-    ts_ms: int                        # ms since START 00:00:00Z
+    ts_ms: int  # ms since START 00:00:00Z
     version: str | None
     cast: _Cast
     claims_used: int = 0
@@ -424,8 +428,15 @@ def _doubt_pool(cast: _Cast, outlet_side: str, perspective: str) -> list[C.Templ
     return [t for t in pool if cast.fits(t)]
 
 
-def _outlet_reports(rng: random.Random, ev_cast: _Cast, outlet: C.Outlet, perspective: str,
-                    deck: _ClaimDeck, headline: str | None, stance: str | None = None) -> list[_Report]:
+def _outlet_reports(
+    rng: random.Random,
+    ev_cast: _Cast,
+    outlet: C.Outlet,
+    perspective: str,
+    deck: _ClaimDeck,
+    headline: str | None,
+    stance: str | None = None,
+) -> list[_Report]:
     """1-3 reports by one outlet; the first carries the outlet's strongest tone."""
     stance = stance or _stance(rng, outlet.side, perspective)
     n = _weighted(rng, CLAIMS_PER_OUTLET)
@@ -448,8 +459,9 @@ def _outlet_reports(rng: random.Random, ev_cast: _Cast, outlet: C.Outlet, perspe
     return out
 
 
-def _build_event(rng: random.Random, event_id: str, story_id: str, place: C.Place, day: int,
-                 ts_ms: int, version: str | None) -> _Event:
+def _build_event(
+    rng: random.Random, event_id: str, story_id: str, place: C.Place, day: int, ts_ms: int, version: str | None
+) -> _Event:
     cast = _Cast(place)
     while True:
         category = _weighted(rng, C.CATEGORY_WEIGHTS)
@@ -476,18 +488,31 @@ def _build_event(rng: random.Random, event_id: str, story_id: str, place: C.Plac
     source_spelling: dict[str, str] = {}
     for outlet in outlets:
         report_spelling[outlet.name] = _variant(rng, outlet.variants, first=0.55)
-        source_spelling[outlet.name] = (report_spelling[outlet.name] if rng.random() < 0.65
-                                        else _variant(rng, outlet.variants, first=0.55))
+        source_spelling[outlet.name] = (
+            report_spelling[outlet.name] if rng.random() < 0.65 else _variant(rng, outlet.variants, first=0.55)
+        )
 
     loc_name = _variant(rng, place.variants, first=0.65)
     loc_region = None if rng.random() < REGION_NULL_RATE else place.region
 
     ev = _Event(
-        event_id=event_id, story_id=story_id, category=written_category, headline=headline,
-        headline_template=tpl, perspective=tpl.perspective, loc_name=loc_name, loc_region=loc_region,
-        reports=reports, report_spelling=report_spelling, source_spelling=source_spelling,
-        entities=[], assessment=rng.randrange(2) if rng.random() < ASSESSMENT_RATE else None,
-        day=day, ts_ms=ts_ms, version=version, cast=cast,
+        event_id=event_id,
+        story_id=story_id,
+        category=written_category,
+        headline=headline,
+        headline_template=tpl,
+        perspective=tpl.perspective,
+        loc_name=loc_name,
+        loc_region=loc_region,
+        reports=reports,
+        report_spelling=report_spelling,
+        source_spelling=source_spelling,
+        entities=[],
+        assessment=rng.randrange(2) if rng.random() < ASSESSMENT_RATE else None,
+        day=day,
+        ts_ms=ts_ms,
+        version=version,
+        cast=cast,
     )
     ev.entities = _entity_mentions(rng, cast, loc_name, place)
     return ev
@@ -502,7 +527,7 @@ def _entity_mentions(rng: random.Random, cast: _Cast, loc_name: str, place: C.Pl
     if place.region:
         region = ENTITY_BY_NAME[place.region]
         mentions.setdefault(_variant(rng, region.variants), C.LOC)
-    named = [ENTITY_BY_NAME[place.name]] + list(cast.roles.values())
+    named = [ENTITY_BY_NAME[place.name], *cast.roles.values()]
     items, weights = _filler_pool(place.theatre)
     for _ in range(target * 8):
         if len(mentions) >= target:
@@ -551,8 +576,9 @@ def _reextract(rng: random.Random, ev: _Event, day: int, ts_ms: int, version: st
         outlet = _pick(rng, fresh, [o.weight for o in fresh])
         deck = _ClaimDeck(rng, ev.cast, _canonical_category(ev.category))
         before = set(ev.cast.mentions)
-        new.reports += _outlet_reports(rng, ev.cast, outlet, ev.perspective, deck, None,
-                                       stance=rng.choice(("certain", "certain", "likely")))
+        new.reports += _outlet_reports(
+            rng, ev.cast, outlet, ev.perspective, deck, None, stance=rng.choice(("certain", "certain", "likely"))
+        )
         new.report_spelling[outlet.name] = _variant(rng, outlet.variants, first=0.55)
         new.source_spelling[outlet.name] = _variant(rng, outlet.variants, first=0.55)
         names = {n for n, _ in new.entities}
@@ -627,16 +653,17 @@ def _bad_timestamp(rng: random.Random, start: date, ts_ms: int) -> str:
     dt = datetime(start.year, start.month, start.day) + timedelta(milliseconds=ts_ms)
     style = rng.randrange(4)
     if style == 0:
-        return f"{dt:%d/%m/%Y %H:%M}"                                   # 30/05/2026 04:20
+        return f"{dt:%d/%m/%Y %H:%M}"  # 30/05/2026 04:20
     if style == 1:
         return f"{MONTHS[dt.month - 1]} {dt.day} {dt.year}, {dt:%H:%M}"  # May 30 2026, 04:20
     if style == 2:
-        return f"{dt:%Y-%m-%dT%H:%M:%S}+25:00"                          # impossible offset
-    return f"{dt:%d.%m.%Y %H:%M:%S}"                                    # 30.05.2026 04:20:51
+        return f"{dt:%Y-%m-%dT%H:%M:%S}+25:00"  # impossible offset
+    return f"{dt:%d.%m.%Y %H:%M:%S}"  # 30.05.2026 04:20:51
 
 
-def _apply_defect(kind: str, rng: random.Random, ev: _Event, rec: dict[str, Any],
-                  start: date) -> list[tuple[str, str | None]]:
+def _apply_defect(
+    kind: str, rng: random.Random, ev: _Event, rec: dict[str, Any], start: date
+) -> list[tuple[str, str | None]]:
     """Lines replacing a clean record: ``[(text, defect kind or None), ...]``."""
     rec = copy.deepcopy(rec)
     ver, ext = rec["verification"], rec["extraction"]
@@ -653,13 +680,14 @@ def _apply_defect(kind: str, rng: random.Random, ev: _Event, rec: dict[str, Any]
     elif kind == "source_story_id_not_digits":
         sid = ext["source_story_id"]
         i = rng.randrange(1, len(sid))
-        ext["source_story_id"] = sid[:i] + rng.choice("abcdef") + sid[i + 1:]
+        ext["source_story_id"] = sid[:i] + rng.choice("abcdef") + sid[i + 1 :]
     elif kind == "source_count_mismatch":
         n = ver["source_count"]
         stated = n + rng.choice((1, 2, -1) if n > 1 else (1, 2))
         ver["source_count"] = stated
-        ver["summary"] = summarise(ver["status"], stated, int(ver["summary"].split()[2])
-                                   if ver["status"] == "Disputed" else 0)
+        ver["summary"] = summarise(
+            ver["status"], stated, int(ver["summary"].split()[2]) if ver["status"] == "Disputed" else 0
+        )
     elif kind == "sources_list_mismatch":
         present = ev.outlets()
         others = [o for o in C.OUTLETS if o.name not in present]
@@ -725,16 +753,22 @@ def _version_for_day(rng: random.Random, day: int, days: int) -> str:
 @dataclass
 class DayFile:
     """One extraction day of an export: the file's lines and what was planted in them."""
+
     name: str
     lines: list[str]
     defects: list[PlantedDefect]
-    events: int                  # distinct events first extracted this day
-    reextracted: list[str]       # event ids of this day that are extracted again later
+    events: int  # distinct events first extracted this day
+    reextracted: list[str]  # event ids of this day that are extracted again later
 
 
-def iter_days(events: int, days: int, start: date, seed: int,
-              defect_rate: float = DEFAULT_DEFECT_RATE,
-              story_ids: tuple[int, int] = STORY_ID_RANGE) -> Iterator[DayFile]:
+def iter_days(
+    events: int,
+    days: int,
+    start: date,
+    seed: int,
+    defect_rate: float = DEFAULT_DEFECT_RATE,
+    story_ids: tuple[int, int] = STORY_ID_RANGE,
+) -> Iterator[DayFile]:
     """Generate ``events`` events extracted over ``days`` days from ``start``, one day at a time.
 
     Story ids are drawn from ``story_ids`` (half-open), increasing with time. Exports meant to
@@ -784,9 +818,14 @@ def iter_days(events: int, days: int, start: date, seed: int,
             story_place = _pick(rng_events, cands, [p.weight for p in cands])
             ts = day * MS_PER_DAY + base_ms
             for k in range(1, size + 1):
-                place = story_place if k == 1 or rng_events.random() < 0.5 else _pick(rng_events, cands, [p.weight for p in cands])
-                version = (_version_for_day(rng_events, day, days)
-                           if rng_events.random() < EXTRACTOR_VERSION_RATE else None)
+                place = (
+                    story_place
+                    if k == 1 or rng_events.random() < 0.5
+                    else _pick(rng_events, cands, [p.weight for p in cands])
+                )
+                version = (
+                    _version_for_day(rng_events, day, days) if rng_events.random() < EXTRACTOR_VERSION_RATE else None
+                )
                 built.append(_build_event(rng_events, f"{sid}-{k}", sid, place, day, ts, version))
                 ts += rng_events.randint(200, 8_000)
 
@@ -829,8 +868,7 @@ def iter_days(events: int, days: int, start: date, seed: int,
         yield DayFile(name, lines, defects, len(built), reextracted)
 
 
-def build_export(events: int, days: int, start: date, seed: int,
-                 defect_rate: float = DEFAULT_DEFECT_RATE) -> Export:
+def build_export(events: int, days: int, start: date, seed: int, defect_rate: float = DEFAULT_DEFECT_RATE) -> Export:
     """The whole export in memory (tests, small samples); :func:`write` streams instead."""
     export = Export(files={}, defects=[])
     for day in iter_days(events, days, start, seed, defect_rate):
@@ -841,14 +879,16 @@ def build_export(events: int, days: int, start: date, seed: int,
     return export
 
 
-def generate(events: int, days: int, start: date, seed: int,
-             defect_rate: float = DEFAULT_DEFECT_RATE) -> dict[str, list[str]]:
+def generate(
+    events: int, days: int, start: date, seed: int, defect_rate: float = DEFAULT_DEFECT_RATE
+) -> dict[str, list[str]]:
     """File name -> lines (without newline) of the export; see :func:`build_export`."""
     return build_export(events, days, start, seed, defect_rate).files
 
 
-def planted_defects(events: int, days: int, start: date, seed: int,
-                    defect_rate: float = DEFAULT_DEFECT_RATE) -> list[PlantedDefect]:
+def planted_defects(
+    events: int, days: int, start: date, seed: int, defect_rate: float = DEFAULT_DEFECT_RATE
+) -> list[PlantedDefect]:
     """The defects :func:`generate` plants for the same arguments (kind, file, line, event id)."""
     return build_export(events, days, start, seed, defect_rate).defects
 
@@ -865,10 +905,16 @@ def write_files(files: dict[str, list[str]], out_dir: str | Path) -> list[tuple[
     return written
 
 
-def write(out_dir: str | Path, events: int, days: int, start: date, seed: int,
-          defect_rate: float = DEFAULT_DEFECT_RATE,
-          on_file: Callable[[Path, int], None] | None = None,
-          story_ids: tuple[int, int] = STORY_ID_RANGE) -> WrittenExport:
+def write(
+    out_dir: str | Path,
+    events: int,
+    days: int,
+    start: date,
+    seed: int,
+    defect_rate: float = DEFAULT_DEFECT_RATE,
+    on_file: Callable[[Path, int], None] | None = None,
+    story_ids: tuple[int, int] = STORY_ID_RANGE,
+) -> WrittenExport:
     """Generate the export into ``out_dir`` one day file at a time, in bounded memory (defects
     are returned, never written next to the data); ``on_file(path, lines)`` after each file."""
     out = Path(out_dir)

@@ -173,9 +173,7 @@ def published_is_complete(published_db: Path) -> bool:
         return True
     with duckdb.connect(str(published_db), read_only=True) as con:
         counts = json.loads(con.execute("select row_counts from audit_publish").fetchall()[0][0])
-        return all(
-            con.execute(f'select count(*) from "{table}"').fetchall()[0][0] == n for table, n in counts.items()
-        )
+        return all(con.execute(f'select count(*) from "{table}"').fetchall()[0][0] == n for table, n in counts.items())
 
 
 def leftovers(warehouse: Path) -> list[str]:

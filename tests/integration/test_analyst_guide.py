@@ -19,7 +19,7 @@ QUESTION = re.compile(r"^### (\d+)\. (.+?)$\n(?:(?!#).*\n)*?```sql\n([\s\S]*?)``
 
 def guide_questions() -> list[tuple[str, str]]:
     text = GUIDE.read_text(encoding="utf-8")
-    examples = text[text.index("## Example questions"):]
+    examples = text[text.index("## Example questions") :]
     return [(f"{number}. {question}", sql) for number, question, sql in QUESTION.findall(examples)]
 
 

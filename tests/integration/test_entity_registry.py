@@ -21,15 +21,24 @@ from tests.integration.conftest import run_pipeline, settings_for
 pytestmark = pytest.mark.integration
 
 FIRST = [
-    ("Kupiansk", "location"), ("Kharkiv", "location"), ("Kharkiv Oblast", "location"),
-    ("Valery Gerasimov", "person"), ("Kamianka", "location"), ("Stone Village", "location"),
-    ("Russian Air Force", "organization"), ("Ukrainian Air Force", "organization"),
-]  # fmt: skip
+    ("Kupiansk", "location"),
+    ("Kharkiv", "location"),
+    ("Kharkiv Oblast", "location"),
+    ("Valery Gerasimov", "person"),
+    ("Kamianka", "location"),
+    ("Stone Village", "location"),
+    ("Russian Air Force", "organization"),
+    ("Ukrainian Air Force", "organization"),
+]
 SECOND = [
-    ("Kupyansk", "location"), ("Kupainsk", "location"), ("Gerasimov", "person"),
-    ("Kharkivska oblast", "location"), ("Kharkiv city", "location"), ("Charkiw", "location"),
+    ("Kupyansk", "location"),
+    ("Kupainsk", "location"),
+    ("Gerasimov", "person"),
+    ("Kharkivska oblast", "location"),
+    ("Kharkiv city", "location"),
+    ("Charkiw", "location"),
     ("Air Force", "organization"),
-]  # fmt: skip
+]
 
 
 def _land(
@@ -80,7 +89,7 @@ def test_new_spellings_join_registered_entities_and_old_ids_stay(two_batches) ->
 
 
 def test_an_ambiguous_spelling_is_left_apart_for_review(two_batches) -> None:
-    """"Air Force" alone could be Russia's or Ukraine's: it becomes its own entity and both
+    """ "Air Force" alone could be Russia's or Ukraine's: it becomes its own entity and both
     candidates are listed for a person to decide, rather than merged wrongly."""
     settings, _, _ = two_batches
     with duckdb.connect(str(settings.published_db), read_only=True) as con:
@@ -128,22 +137,37 @@ def _build_with_seeds(settings: Settings, tmp_path: Path, seeds: dict[str, str])
     env = {**os.environ, "WAREHOUSE_DB_PATH": str(settings.working_db), "DUCKDB_TEMP_DIR": str(tmp_path / "tmp")}
     env.pop("DBT_CHANGED_SINCE_BATCH", None)
     build = subprocess.run(
-        [str(DBT_EXECUTABLE), "build", "--full-refresh", "--profiles-dir", ".", "--target-path", str(tmp_path / "target")],
-        cwd=project, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            str(DBT_EXECUTABLE),
+            "build",
+            "--full-refresh",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     return build
 
 
 def test_a_new_curated_alias_does_not_re_key_and_decisions_are_recorded(two_batches, tmp_path: Path) -> None:
     settings, _, before = two_batches
-    build = _build_with_seeds(settings, tmp_path, {
-        # a curated alias that would now send a registered spelling elsewhere: it stays put
-        "entity_aliases.csv": "location,Kupainsk,Kharkiv,test: a later alias must not re-key\n",
-        "entity_resolution_decisions.csv": (
-            "merge,location,Stone Village,Kamianka,test: the same village translated,2026-11-25\n"
-            "split,location,Kupainsk,,test: not a typo after all,2026-11-25\n"
-        ),
-    })  # fmt: skip
+    build = _build_with_seeds(
+        settings,
+        tmp_path,
+        {
+            # a curated alias that would now send a registered spelling elsewhere: it stays put
+            "entity_aliases.csv": "location,Kupainsk,Kharkiv,test: a later alias must not re-key\n",
+            "entity_resolution_decisions.csv": (
+                "merge,location,Stone Village,Kamianka,test: the same village translated,2026-11-25\n"
+                "split,location,Kupainsk,,test: not a typo after all,2026-11-25\n"
+            ),
+        },
+    )
     assert build.returncode == 0, build.stdout[-3000:]
     after = _aliases(settings.working_db, "marts.dim_entity_aliases")
     assert after["Kupyansk"] == before["Kupyansk"]
@@ -160,8 +184,14 @@ def test_a_decision_about_an_unknown_spelling_fails_the_build(two_batches, tmp_p
     """A merge naming a spelling the registry does not hold would match nothing: the build stops
     instead of ignoring it. (Last in the module: it leaves the working file half-rebuilt.)"""
     settings, _, _ = two_batches
-    build = _build_with_seeds(settings, tmp_path, {
-        "entity_resolution_decisions.csv": "merge,location,Stone Vilage,Kamianka,test: a typo in the decision,2026-11-25\n",
-    })  # fmt: skip
+    build = _build_with_seeds(
+        settings,
+        tmp_path,
+        {
+            "entity_resolution_decisions.csv": (
+                "merge,location,Stone Vilage,Kamianka,test: a typo in the decision,2026-11-25\n"
+            ),
+        },
+    )
     assert build.returncode != 0
     assert "relationships_entity_resolution_decisions_mention_name" in build.stdout

@@ -28,10 +28,15 @@ QUARANTINE_REASON = {
 FLAG_REASON = {
     kind: kind
     for kind in (
-        "source_count_mismatch", "sources_list_mismatch", "status_inconsistent", "unknown_tone",
-        "unknown_entity_type", "conflicting_duplicate", "unknown_category",
+        "source_count_mismatch",
+        "sources_list_mismatch",
+        "status_inconsistent",
+        "unknown_tone",
+        "unknown_entity_type",
+        "conflicting_duplicate",
+        "unknown_category",
     )
-}  # fmt: skip
+}
 
 
 def test_every_planted_defect_is_quarantined_or_flagged(settings: Settings) -> None:

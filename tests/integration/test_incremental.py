@@ -51,7 +51,9 @@ def _metric(settings: Settings, run_id: str, stage: str, key: str) -> str:
 def _parquet_rows(exports: Path, skip: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
     """Every exported table's rows, sorted (the event-grained ones read from their day files),
     but the tables named in `skip`."""
-    tables = {p.stem: str(p) for p in exports.glob("*.parquet") if not p.stem.startswith("audit_") and p.stem not in skip}
+    tables = {
+        p.stem: str(p) for p in exports.glob("*.parquet") if not p.stem.startswith("audit_") and p.stem not in skip
+    }
     tables |= {p.name: str(p / "*.parquet") for p in exports.iterdir() if p.is_dir()}
     rows = {}
     with duckdb.connect() as con:
@@ -80,7 +82,8 @@ def test_day_by_day_equals_all_at_once_and_a_full_refresh(landing, tmp_path) -> 
         # this run staged only the files it landed: one new staging batch, those lines only
         [(batch, staged, landed)] = query(
             daily.working_db,
-            "select max(staging_batch), count(*) filter (where staging_batch = (select max(staging_batch) from staging.stg_raw__event_records)),"
+            "select max(staging_batch), count(*) filter (where staging_batch = (select max(staging_batch) from "
+            "staging.stg_raw__event_records)),"
             " (select sum(rows_loaded) from raw.file_loads where load_id = ?) from staging.stg_raw__event_records",
             [run.result.run_id],
         )
@@ -138,9 +141,11 @@ def test_a_place_renamed_by_new_data_keeps_its_events_and_renames_the_dim(tmp_pa
 
     def placed(event: str, story: str, spelling: str) -> dict:
         return make_event(
-            event, [("Reuters", "certain")], story=story,
+            event,
+            [("Reuters", "certain")],
+            story=story,
             location={"name": spelling, "region": "Kharkiv Oblast"},
-        )  # fmt: skip
+        )
 
     write_jsonl(settings.landing_dir / "events-2026-05-30.jsonl", [placed("9100001-1", "9100001", "Testovo Selo")])
     assert run_pipeline(settings, partition="2026-05-30").published
@@ -171,16 +176,23 @@ def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> Non
     (macros/test_scope.sql). A bad row among them must still fail the test; a bad row outside
     them is not read (it was tested when it was written), and a whole-table run finds it."""
     settings = settings_for(tmp_path)
-    write_jsonl(settings.landing_dir / "events-2026-05-30.jsonl", [make_event("9200001-1", [("Reuters", "certain")], story="9200001")])
+    write_jsonl(
+        settings.landing_dir / "events-2026-05-30.jsonl",
+        [make_event("9200001-1", [("Reuters", "certain")], story="9200001")],
+    )
     assert run_pipeline(settings, partition="2026-05-30").published
-    write_jsonl(settings.landing_dir / "events-2026-05-31.jsonl", [make_event("9200002-1", [("BBC", "likely")], story="9200002")])
+    write_jsonl(
+        settings.landing_dir / "events-2026-05-31.jsonl",
+        [make_event("9200002-1", [("BBC", "likely")], story="9200002")],
+    )
     assert run_pipeline(settings, partition="2026-05-31").published
     assert query(settings.working_db, "select event_id from intermediate.int_events_changed") == [("9200002-1",)]
 
     def not_null_test_passes(since_batch: str, bad_event: str) -> bool:
         with duckdb.connect(str(settings.working_db)) as con:
             con.execute(
-                "update intermediate.int_claims_resolved set outlet_id = (case when event_id = ? then null else 'x' end)",
+                "update intermediate.int_claims_resolved set outlet_id = (case when event_id = ? then null else 'x' "
+                "end)",
                 [bad_event],
             )
         env = {
@@ -191,8 +203,11 @@ def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> Non
         }
         done = subprocess.run(
             [str(DBT_EXECUTABLE), "test", "--select", "not_null_int_claims_resolved_outlet_id", "--profiles-dir", "."],
-            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
-        )  # fmt: skip
+            cwd=DBT_PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert "1 of 1" in done.stdout, done.stdout[-2000:]
         return done.returncode == 0
 

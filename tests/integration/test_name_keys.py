@@ -14,18 +14,37 @@ from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 pytestmark = pytest.mark.integration
 
 OUTLETS = [
-    "The Kyiv Independent", "Kyiv Independent", "kyivindependent.com", "https://www.kyivindependent.com/news",
-    "Censor.NET", "censor.net", "BBC", "bbc.co.uk", "Ukrainska Pravda", "Ekonomichna Pravda",
-]  # fmt: skip
+    "The Kyiv Independent",
+    "Kyiv Independent",
+    "kyivindependent.com",
+    "https://www.kyivindependent.com/news",
+    "Censor.NET",
+    "censor.net",
+    "BBC",
+    "bbc.co.uk",
+    "Ukrainska Pravda",
+    "Ekonomichna Pravda",
+]
 ENTITIES = [
-    ("Izium", "location"), ("Izyum", "location"), ("Kupiansk", "location"), ("Kupyansk", "location"),
-    ("Koupiansk", "location"), ("Balakliia", "location"), ("Balakliya", "location"),
-    ("Kharkiv", "location"), ("Kharkiv Oblast", "location"), ("Volodymyr Zelenskyy", "person"),
-    ("Volodymyr Zelensky", "person"), ("Ministry of Defence", "organization"),
-    ("Ministry of Defense", "organization"), ("1st Guards Tank Army", "military_unit"),
-    ("2nd Guards Tank Army", "military_unit"), ("Russian forces", "military_unit"),
-    ("Ukrainian forces", "military_unit"), ("Shahed-136", "weapon_system"), ("Shahed 136", "weapon_system"),
-
+    ("Izium", "location"),
+    ("Izyum", "location"),
+    ("Kupiansk", "location"),
+    ("Kupyansk", "location"),
+    ("Koupiansk", "location"),
+    ("Balakliia", "location"),
+    ("Balakliya", "location"),
+    ("Kharkiv", "location"),
+    ("Kharkiv Oblast", "location"),
+    ("Volodymyr Zelenskyy", "person"),
+    ("Volodymyr Zelensky", "person"),
+    ("Ministry of Defence", "organization"),
+    ("Ministry of Defense", "organization"),
+    ("1st Guards Tank Army", "military_unit"),
+    ("2nd Guards Tank Army", "military_unit"),
+    ("Russian forces", "military_unit"),
+    ("Ukrainian forces", "military_unit"),
+    ("Shahed-136", "weapon_system"),
+    ("Shahed 136", "weapon_system"),
     ("Kharkiv", "location"),
     ("Kharkiv city", "location"),
     ("Kharkov", "location"),
@@ -82,7 +101,7 @@ ENTITIES = [
     ("Ukraine's defence ministry", "organization"),
     ("General Staff of the Armed Forces of Ukraine", "organization"),
     ("General Staff of the Armed Forces of the Russian Federation", "organization"),
-]  # fmt: skip
+]
 
 
 def _values(rows: list[tuple[str, ...]]) -> str:
@@ -92,10 +111,26 @@ def _values(rows: list[tuple[str, ...]]) -> str:
 def _dbt_show(sql: str, db: Path) -> list[dict]:
     """The rows of `sql` (macros allowed), run by `dbt show` against a scratch DuckDB file."""
     out = subprocess.run(
-        [str(DBT_EXECUTABLE), "show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json", "--profiles-dir", "."],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            str(DBT_EXECUTABLE),
+            "show",
+            "--inline",
+            sql,
+            "--limit",
+            "100",
+            "--output",
+            "json",
+            "--log-format",
+            "json",
+            "--profiles-dir",
+            ".",
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     for line in out.stdout.splitlines():
         event = json.loads(line)
         preview = event.get("data", {}).get("preview")
@@ -126,9 +161,20 @@ def _sql_text(text: str) -> str:
 def test_collapsed_text_equals_the_regular_expression_it_shortcuts(tmp_path: Path) -> None:
     """collapsed_text runs `regexp_replace(x, '\\s+', ' ', 'g')` only on texts it would change."""
     texts = [
-        "plain text", "two  spaces", "tab\there", "new\nline", "cr\r\nlf", "form\ffeed", " edge ",
-        "  ", "", "a \t b", "\tleading tab", "trailing\n", "no-space",
-    ]  # fmt: skip
+        "plain text",
+        "two  spaces",
+        "tab\there",
+        "new\nline",
+        "cr\r\nlf",
+        "form\ffeed",
+        " edge ",
+        "  ",
+        "",
+        "a \t b",
+        "\tleading tab",
+        "trailing\n",
+        "no-space",
+    ]
     values = ", ".join(f"({number}, {_sql_text(text)})" for number, text in enumerate(texts))
     sql = (
         "select n, t, {{ collapsed_text('t') }} as fast, "
@@ -142,9 +188,13 @@ def test_collapsed_text_equals_the_regular_expression_it_shortcuts(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    "same", [["The Kyiv Independent", "Kyiv Independent", "kyivindependent.com", "https://www.kyivindependent.com/news"],
-             ["Censor.NET", "censor.net"], ["BBC", "bbc.co.uk"]],
-)  # fmt: skip
+    "same",
+    [
+        ["The Kyiv Independent", "Kyiv Independent", "kyivindependent.com", "https://www.kyivindependent.com/news"],
+        ["Censor.NET", "censor.net"],
+        ["BBC", "bbc.co.uk"],
+    ],
+)
 def test_outlet_spellings_share_a_key(keys, same) -> None:
     assert len({keys[(name, "outlet")] for name in same}) == 1
 
@@ -155,43 +205,61 @@ def test_different_outlets_keep_different_keys(keys) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "same"),
-    [("location", ["Izium", "Izyum"]), ("location", ["Kupiansk", "Kupyansk", "Koupiansk"]),
-     ("location", ["Balakliia", "Balakliya"]), ("person", ["Volodymyr Zelenskyy", "Volodymyr Zelensky"]),
-     ("organization", ["Ministry of Defence", "Ministry of Defense"]), ("weapon_system", ["Shahed-136", "Shahed 136"]),
-     ("location", ["Kharkiv", "Kharkiv city", "Kharkov", "Charkiw"]),
-     ("location", ["Kharkiv Oblast", "Kharkiv region"]),
-     ("location", ["Sievierodonetsk", "Severodonetsk", "Sjewjerodonezk"]),
-     ("location", ["Dnipro River", "river Dnipro"]),
-     ("person", ["Gen. Valery Gerasimov", "Valery Gerasimov"]),
-     ("person", ["Maria Zakharova, Foreign Ministry spokeswoman", "Maria Zakharova"]),
-     ("person", ["Vladimir Vladimirovich Putin", "Vladimir Putin", "President Vladimir Putin"]),
-     ("organization", ["Russia's defence ministry", "Russian Ministry of Defence", "Ministry of Defence of the Russian Federation", "Russian MoD"]),
-     ("organization", ["U.N.", "UN"]),
-     ("military_unit", ["1st Guards Tank Army", "First Guards Tank Army", "1st GTA", "1 GTA"]),
-     ("military_unit", ["47th Separate Mechanized Brigade", "47 OMBr", "47th Mech Brigade"]),
-     ("military_unit", ["Freedom of Russia Legion", "Legion Freedom of Russia"]),
-     ("weapon_system", ["S-300", "S300", "S 300", "S-300 air defence system"]),
-     ("weapon_system", ["Kh-101", "X-101", "Ch-101", "Kh 101"]),
-     ("weapon_system", ["Leopard 2A4", "Leopard 2 A4", "Leo 2A4", "Leopard 2A4 tank"]),
+    [
+        ("location", ["Izium", "Izyum"]),
+        ("location", ["Kupiansk", "Kupyansk", "Koupiansk"]),
+        ("location", ["Balakliia", "Balakliya"]),
+        ("person", ["Volodymyr Zelenskyy", "Volodymyr Zelensky"]),
+        ("organization", ["Ministry of Defence", "Ministry of Defense"]),
+        ("weapon_system", ["Shahed-136", "Shahed 136"]),
+        ("location", ["Kharkiv", "Kharkiv city", "Kharkov", "Charkiw"]),
+        ("location", ["Kharkiv Oblast", "Kharkiv region"]),
+        ("location", ["Sievierodonetsk", "Severodonetsk", "Sjewjerodonezk"]),
+        ("location", ["Dnipro River", "river Dnipro"]),
+        ("person", ["Gen. Valery Gerasimov", "Valery Gerasimov"]),
+        ("person", ["Maria Zakharova, Foreign Ministry spokeswoman", "Maria Zakharova"]),
+        ("person", ["Vladimir Vladimirovich Putin", "Vladimir Putin", "President Vladimir Putin"]),
+        (
+            "organization",
+            [
+                "Russia's defence ministry",
+                "Russian Ministry of Defence",
+                "Ministry of Defence of the Russian Federation",
+                "Russian MoD",
+            ],
+        ),
+        ("organization", ["U.N.", "UN"]),
+        ("military_unit", ["1st Guards Tank Army", "First Guards Tank Army", "1st GTA", "1 GTA"]),
+        ("military_unit", ["47th Separate Mechanized Brigade", "47 OMBr", "47th Mech Brigade"]),
+        ("military_unit", ["Freedom of Russia Legion", "Legion Freedom of Russia"]),
+        ("weapon_system", ["S-300", "S300", "S 300", "S-300 air defence system"]),
+        ("weapon_system", ["Kh-101", "X-101", "Ch-101", "Kh 101"]),
+        ("weapon_system", ["Leopard 2A4", "Leopard 2 A4", "Leo 2A4", "Leopard 2A4 tank"]),
     ],
-)  # fmt: skip
+)
 def test_transliterations_share_a_key(keys, kind, same) -> None:
     assert len({keys[(name, kind)] for name in same}) == 1
 
 
 @pytest.mark.parametrize(
     ("kind", "a", "b"),
-    [("location", "Kharkiv", "Kharkiv Oblast"), ("military_unit", "1st Guards Tank Army", "2nd Guards Tank Army"),
-     ("military_unit", "Russian forces", "Ukrainian forces"),
-     ("location", "Pokrovsk", "Pokrovske"),
-     ("location", "Torez", "Toretsk"),
-     ("location", "Kharkiv", "Kharkiv region"),
-     ("weapon_system", "S-300", "S-400"),
-     ("weapon_system", "Iskander-M", "Iskander-K"),
-     ("weapon_system", "Leopard 2A4", "Leopard 2A6"),
-     ("organization", "Russia's defence ministry", "Ukraine's defence ministry"),
-     ("organization", "General Staff of the Armed Forces of Ukraine", "General Staff of the Armed Forces of the Russian Federation"),
+    [
+        ("location", "Kharkiv", "Kharkiv Oblast"),
+        ("military_unit", "1st Guards Tank Army", "2nd Guards Tank Army"),
+        ("military_unit", "Russian forces", "Ukrainian forces"),
+        ("location", "Pokrovsk", "Pokrovske"),
+        ("location", "Torez", "Toretsk"),
+        ("location", "Kharkiv", "Kharkiv region"),
+        ("weapon_system", "S-300", "S-400"),
+        ("weapon_system", "Iskander-M", "Iskander-K"),
+        ("weapon_system", "Leopard 2A4", "Leopard 2A6"),
+        ("organization", "Russia's defence ministry", "Ukraine's defence ministry"),
+        (
+            "organization",
+            "General Staff of the Armed Forces of Ukraine",
+            "General Staff of the Armed Forces of the Russian Federation",
+        ),
     ],
-)  # fmt: skip
+)
 def test_distinct_things_keep_distinct_keys(keys, kind, a, b) -> None:
     assert keys[(a, kind)] != keys[(b, kind)]

@@ -56,9 +56,12 @@ def test_duckdb_14_reads_every_published_table_as_we_do(sample_warehouse: Sample
     published = tmp_path / "published.duckdb"
     copied = publish(settings.working_db, published, tmp_path / "exports", run_id="older-clients")
     patched = publish(
-        settings.working_db, published, tmp_path / "exports", run_id="older-clients",
+        settings.working_db,
+        published,
+        tmp_path / "exports",
+        run_id="older-clients",
         changed_events=CHANGED_EVENTS,
-    )  # fmt: skip
+    )
     assert (copied.mode, patched.mode) == ("copied", "patched")
 
     ours = read_published(Path(sys.executable), published)

@@ -22,13 +22,19 @@ CLEAN = "2026-05-30T10:00:00.000Z"
 QUARANTINED = {
     "malformed_json": '{"event_id": "d-malformed", "category": ',
     "not_an_object": "[1, 2, 3]",
-    "missing_required_field": {k: v for k, v in make_event("d-missing", [("Reuters", "certain")]).items() if k != "headline"},
-    "invalid_field_type": make_event("d-type", [("Reuters", "certain")], verification={"status": "Single source", "summary": "x", "source_count": "1"}),
+    "missing_required_field": {
+        k: v for k, v in make_event("d-missing", [("Reuters", "certain")]).items() if k != "headline"
+    },
+    "invalid_field_type": make_event(
+        "d-type",
+        [("Reuters", "certain")],
+        verification={"status": "Single source", "summary": "x", "source_count": "1"},
+    ),
     "empty_source_reports": make_event("d-empty", [("Reuters", "certain")], source_reports=[]),
     "invalid_extracted_at": make_event("d-ts", [("Reuters", "certain")], extracted_at="30/05/2026 04:20"),
     "extracted_at_in_future": make_event("d-future", [("Reuters", "certain")], extracted_at="2099-01-01T00:00:00.000Z"),
     "invalid_source_story_id": make_event("d-story", [("Reuters", "certain")], story="73a67"),
-}  # fmt: skip
+}
 FLAGGED = {
     "source_count_mismatch": make_event("d-count", [("Reuters", "certain")], source_count=3),
     "sources_list_mismatch": make_event("d-list", [("Reuters", "certain")], sources=["Reuters", "BBC"]),
@@ -37,21 +43,38 @@ FLAGGED = {
     "unknown_entity_type": make_event("d-etype", [("Reuters", "certain")], entities=[("T-72", "vehicle")]),
     "unknown_category": make_event("d-category", [("Reuters", "certain")], category="Cyberattack"),
     "unknown_stated_status": make_event("d-stated", [("Reuters", "certain")], status="Probably true"),
-}  # fmt: skip
+}
 CONFLICT_A = make_event("d-conflict", [("Reuters", "certain")], story="9000002")
 CONFLICT_B = make_event("d-conflict", [("Reuters", "certain")], story="9000002", headline="Another headline")
 
 PROPERTY_EVENTS = [
     make_event("p-reuters", [("Reuters", "certain")], story="9100001"),
-    make_event("p-reuters-kyivpost", [("Reuters", "certain"), ("Kyiv Post", "certain")], story="9100002", status="Corroborated"),
-    make_event("p-reuters-doubting-kyivpost", [("Reuters", "certain"), ("kyivpost.com", "doubtful")], story="9100003", status="Corroborated"),
+    make_event(
+        "p-reuters-kyivpost", [("Reuters", "certain"), ("Kyiv Post", "certain")], story="9100002", status="Corroborated"
+    ),
+    make_event(
+        "p-reuters-doubting-kyivpost",
+        [("Reuters", "certain"), ("kyivpost.com", "doubtful")],
+        story="9100003",
+        status="Corroborated",
+    ),
     make_event("p-unian", [("UNIAN", "certain")], story="9100004"),
     make_event("p-unian-tsn", [("UNIAN", "certain"), ("TSN", "certain")], story="9100005"),
-    make_event("p-unian-kyivpost", [("UNIAN", "certain"), ("Kyiv Post", "certain")], story="9100006", status="Corroborated"),
+    make_event(
+        "p-unian-kyivpost", [("UNIAN", "certain"), ("Kyiv Post", "certain")], story="9100006", status="Corroborated"
+    ),
     make_event("p-doubtful", [("Reuters", "doubtful")], story="9100007", status="Unverified"),
-    make_event("p-versions", [("Reuters", "doubtful")], story="9100008", extracted_at="2026-05-29T10:00:00.000Z", status="Unverified"),
-    make_event("p-versions", [("Reuters", "certain"), ("AP", "certain"), ("BBC", "likely")], story="9100008", status="Verified"),
-]  # fmt: skip
+    make_event(
+        "p-versions",
+        [("Reuters", "doubtful")],
+        story="9100008",
+        extracted_at="2026-05-29T10:00:00.000Z",
+        status="Unverified",
+    ),
+    make_event(
+        "p-versions", [("Reuters", "certain"), ("AP", "certain"), ("BBC", "likely")], story="9100008", status="Verified"
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -145,17 +168,16 @@ def test_distinct_entities_stay_distinct(published: Path, a: str, b: str) -> Non
 def test_structural_defects_are_quarantined_with_reason(published: Path, reason: str) -> None:
     rows = query(
         published,
-        "select line_number from audit_quarantine where source_file = 'exports/quarantined.jsonl' "
-        "and reason_code = ?",
+        "select line_number from audit_quarantine where source_file = 'exports/quarantined.jsonl' and reason_code = ?",
         [reason],
     )
     assert rows == [(list(QUARANTINED).index(reason) + 1,)]  # its own line, nothing else
 
 
 def test_unparseable_page_is_quarantined(published: Path) -> None:
-    assert query(
-        published, "select reason_code from audit_quarantine where source_file = 'pages/broken-page.txt'"
-    ) == [("page_missing_extraction_metadata",)]
+    assert query(published, "select reason_code from audit_quarantine where source_file = 'pages/broken-page.txt'") == [
+        ("page_missing_extraction_metadata",)
+    ]
 
 
 @pytest.mark.parametrize("reason", sorted(FLAGGED))
@@ -194,9 +216,13 @@ def test_every_file_balances_and_in_flight_files_are_ignored(published: Path) ->
     loads = query(published, "select source_file, lines_read, rows_loaded, rows_quarantined from audit_loads")
     assert all(read == loaded + quarantined for _, read, loaded, quarantined in loads)
     assert {f for f, *_ in loads} == {
-        "exports/real.jsonl", "exports/quarantined.jsonl", "exports/flagged.jsonl",
-        "exports/properties.jsonl", "pages/event-page-7367235.txt", "pages/broken-page.txt",
-    }  # fmt: skip
+        "exports/real.jsonl",
+        "exports/quarantined.jsonl",
+        "exports/flagged.jsonl",
+        "exports/properties.jsonl",
+        "pages/event-page-7367235.txt",
+        "pages/broken-page.txt",
+    }
 
 
 def test_versions_keep_history_and_latest_is_current(published: Path) -> None:
@@ -225,17 +251,28 @@ def test_marts_refuse_a_null_in_a_required_column(first_run: PipelineRun) -> Non
     """Required mart columns are contract constraints, so the database itself refuses a null
     as the row is written (no dbt test reads the rows back for it)."""
     with duckdb.connect(str(first_run.settings.working_db)) as con:
-        nullable = dict(con.execute(
-            "select column_name, is_nullable from information_schema.columns "
-            "where table_schema = 'marts' and table_name = 'fct_claims'"
-        ).fetchall())  # fmt: skip
+        nullable = dict(
+            con.execute(
+                "select column_name, is_nullable from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'fct_claims'"
+            ).fetchall()
+        )
         assert nullable["outlet_id"] == "NO" and nullable["event_id"] == "NO"
         with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
-            con.execute("insert into marts.fct_claims select * replace (null as outlet_id) from marts.fct_claims limit 1")
+            con.execute(
+                "insert into marts.fct_claims select * replace (null as outlet_id) from marts.fct_claims limit 1"
+            )
 
 
 def test_rerun_adds_nothing(first_run: PipelineRun, published: Path) -> None:
-    tables = ["audit_loads", "audit_quarantine", "fct_events", "fct_event_versions", "fct_claims", "bridge_event_entities"]
+    tables = [
+        "audit_loads",
+        "audit_quarantine",
+        "fct_events",
+        "fct_event_versions",
+        "fct_claims",
+        "bridge_event_entities",
+    ]
     before = {t: query(published, f"select count(*) from {t}")[0][0] for t in tables}
     again = run_pipeline(first_run.settings)
     assert again.result.success and again.published

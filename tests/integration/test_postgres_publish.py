@@ -27,6 +27,8 @@ import pytest
 from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
+from orchestration.assets.publish import PUBLISHED_POSTGRES
+from orchestration.definitions import build_definitions
 from orchestration.publishing.postgres import (
     PostgresPublishError,
     PostgresPublishResult,
@@ -34,8 +36,6 @@ from orchestration.publishing.postgres import (
     advisory_lock_key,
     publish_to_postgres,
 )
-from orchestration.assets.publish import PUBLISHED_POSTGRES
-from orchestration.definitions import build_definitions
 from orchestration.settings import PostgresTarget
 from tests.conftest import make_event, write_jsonl
 from tests.integration.conftest import SampleWarehouse, run_pipeline, settings_for
@@ -84,9 +84,7 @@ class Database:
         with self.connect() as conn:
             return [
                 row[0]
-                for row in conn.execute(
-                    "select nspname from pg_namespace where nspname like 'marts%' order by nspname"
-                )
+                for row in conn.execute("select nspname from pg_namespace where nspname like 'marts%' order by nspname")
             ]
 
 
@@ -96,9 +94,7 @@ def database(server_dsn: str) -> Iterator[Database]:
     reader_role = f"bi_reader_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server_dsn, autocommit=True) as admin:
         admin.execute(
-            sql.SQL("create database {} template template0 encoding 'UTF8' locale 'C'").format(
-                sql.Identifier(name)
-            )
+            sql.SQL("create database {} template template0 encoding 'UTF8' locale 'C'").format(sql.Identifier(name))
         )
     db = Database(make_conninfo(server_dsn, dbname=name), reader_role, [reader_role])
     try:
@@ -234,24 +230,22 @@ def tricky_file(path: Path) -> Path:
 
 def test_tricky_values_round_trip_exactly(tmp_path: Path, database: Database) -> None:
     source = tricky_file(tmp_path / "tricky.duckdb")
-    docs = {
-        "tricky": TableDoc("Hard values; it's 'quoted'", {"s": "text, or NULL", "not_a_column": "ignored"})
-    }
+    docs = {"tricky": TableDoc("Hard values; it's 'quoted'", {"s": "text, or NULL", "not_a_column": "ignored"})}
 
     result = database.publish(source, "v1", docs=docs)
 
     assert result.row_counts == {"tricky": 3, "tricky_view": 2}  # the view arrives as a table
     assert assert_tables_equal(source, database.dsn) == {"tricky": 3, "tricky_view": 2}
     with database.connect() as conn:
-        rows = conn.execute(
-            "select id, s, l, j is null, jsonb_typeof(j), tz from marts.tricky order by id"
-        ).fetchall()
+        rows = conn.execute("select id, s, l, j is null, jsonb_typeof(j), tz from marts.tricky order by id").fetchall()
         assert [row[1] for row in rows] == [None, "", TRICKY_TEXT]
         assert [row[2] for row in rows] == [None, [], TRICKY_LIST]
         assert [(row[3], row[4]) for row in rows] == [(True, None), (False, "null"), (False, "object")]
         assert rows[2][5] == datetime(2026, 5, 24, 7, 0, 0, 123456, tzinfo=UTC)
         assert conn.execute("select h, ub, f from marts.tricky where id = 3").fetchone() == (
-            Decimal("170141183460469231731687303715884105727"), Decimal("18446744073709551615"), 0.1
+            Decimal("170141183460469231731687303715884105727"),
+            Decimal("18446744073709551615"),
+            0.1,
         )
         types = dict(
             conn.execute(
@@ -260,10 +254,22 @@ def test_tricky_values_round_trip_exactly(tmp_path: Path, database: Database) ->
             ).fetchall()
         )
         assert types == {
-            "id": "integer", "s": "text", "l": "text[]", "j": "jsonb", "tz": "timestamp with time zone",
-            "ts": "timestamp without time zone", "d": "date", "n": "numeric(18,3)", "h": "numeric(39,0)",
-            "f": "double precision", "r": "real", "b": "boolean", "u": "uuid", "ub": "numeric(20,0)",
-            "ints": "bigint[]", "tzs": "timestamp with time zone[]",
+            "id": "integer",
+            "s": "text",
+            "l": "text[]",
+            "j": "jsonb",
+            "tz": "timestamp with time zone",
+            "ts": "timestamp without time zone",
+            "d": "date",
+            "n": "numeric(18,3)",
+            "h": "numeric(39,0)",
+            "f": "double precision",
+            "r": "real",
+            "b": "boolean",
+            "u": "uuid",
+            "ub": "numeric(20,0)",
+            "ints": "bigint[]",
+            "tzs": "timestamp with time zone[]",
         }
         assert conn.execute(
             "select obj_description('marts.tricky'::regclass), col_description('marts.tricky'::regclass, 2), "
@@ -354,9 +360,8 @@ def test_bi_role_reads_only_and_keeps_access_across_publishes(tmp_path: Path, da
         assert bi.execute(
             "select version_id, (select count(*) from marts.t_a) from marts.audit_publish"
         ).fetchone() == ("B", 30)
-    with psycopg.connect(outsider_dsn, autocommit=True) as outsider:
-        with pytest.raises(errors.InsufficientPrivilege):
-            outsider.execute("select count(*) from marts.t_a")
+    with psycopg.connect(outsider_dsn, autocommit=True) as outsider, pytest.raises(errors.InsufficientPrivilege):
+        outsider.execute("select count(*) from marts.t_a")
     with database.connect() as conn:
         assert conn.execute(
             "select rolcanlogin from pg_roles where rolname = %s", [database.reader_role]

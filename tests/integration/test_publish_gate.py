@@ -93,9 +93,10 @@ def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> N
     ]
     # The same trail is in the Dagster UI, on the publish materialisation (newest run first).
     [publish_event] = [
-        m for m in recovered.result.get_asset_materialization_events()
+        m
+        for m in recovered.result.get_asset_materialization_events()
         if m.asset_key.to_user_string() == "published/warehouse"
-    ]  # fmt: skip
+    ]
     table = publish_event.materialization.metadata["audit_runs"].value.splitlines()
     assert [line.split(" | ")[2] for line in table[2:]] == ["published", "failed", "published"]
     assert table[3].startswith(f"| {run.result.run_id} |")

@@ -53,7 +53,9 @@ def test_reader_sees_only_complete_versions_during_publishes(tmp_path: Path) -> 
     build(1000)
     publish(working, published, exports)
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop)], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published), str(stop)], stdout=subprocess.PIPE, text=True
+    )
     try:
         for i in range(25):
             build(1000 + 37 * i)

@@ -32,9 +32,14 @@ pytestmark = pytest.mark.integration
 CHROMIUM = Path("/usr/bin/chromium")
 # Root in a container needs --no-sandbox; the rest keep Chromium from calling Google on its own.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LINKS = {
     "dbt docs (tables, columns, lineage)": "dbt-docs/index.html",
     "Data quality (Great Expectations Data Docs)": "data-docs/index.html",

@@ -49,15 +49,20 @@ def build(deliveries: list[Path], order: list[int], workdir: Path) -> list[tuple
             load_files(con, discover(landing), load_id=f"run-{step}", loaded_at=started + timedelta(minutes=step))
     subprocess.run(
         [str(DBT_EXECUTABLE), "build", "--quiet", "--profiles-dir", "."],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "WAREHOUSE_DB_PATH": str(db)}, check=True,
-    )  # fmt: skip
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
+        check=True,
+    )
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(COMPARED).fetchall()
-        assert con.execute(
-            "select count(*) from marts.fct_events e join marts.fct_event_versions v "
-            "on v.version_id = e.current_version_id and v.extracted_at = "
-            "(select max(extracted_at) from marts.fct_event_versions w where w.event_id = e.event_id)"
-        ).fetchall() == con.execute("select count(*) from marts.fct_events").fetchall()
+        assert (
+            con.execute(
+                "select count(*) from marts.fct_events e join marts.fct_event_versions v "
+                "on v.version_id = e.current_version_id and v.extracted_at = "
+                "(select max(extracted_at) from marts.fct_event_versions w where w.event_id = e.event_id)"
+            ).fetchall()
+            == con.execute("select count(*) from marts.fct_events").fetchall()
+        )
     return rows
 
 

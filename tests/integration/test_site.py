@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from data_quality.suites import SUITES
 from orchestration.publishing.publisher import read_published_version
 from orchestration.publishing.site import DATA_DOCS, DBT_DOCS, REPORT_PAGE
 from tests.integration.conftest import SampleWarehouse
-
-import pytest
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,6 @@ def test_landing_state_key_is_order_independent_and_change_sensitive() -> None:
     assert landing_state_key(files) != landing_state_key(files[:1])
 
 
-
 def test_every_asset_is_partitioned_by_extraction_day_one_run_per_day() -> None:
     import dagster as dg
 

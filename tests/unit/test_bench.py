@@ -14,9 +14,13 @@ def m(scenario: str, seconds: float, rss: float = 100.0) -> Measurement:
 
 def test_ratios_compare_side_by_side_figures_with_the_targets() -> None:
     results = [
-        m("floor_1m", 10), m("full_1m", 35, rss=5000), m("full_100k", 4),
-        m("incr_10k_on_1m", 8), m("incr_10k_on_10k", 5), m("incr_300k_on_1m", 61),
-    ]  # fmt: skip
+        m("floor_1m", 10),
+        m("full_1m", 35, rss=5000),
+        m("full_100k", 4),
+        m("incr_10k_on_1m", 8),
+        m("incr_10k_on_10k", 5),
+        m("incr_300k_on_1m", 61),
+    ]
     got = {r["ratio"]: (r["value"], r["met"]) for r in ratios(results)}
     assert got["full_1m / floor_1m"] == (3.5, True)
     assert got["incr_10k_on_1m / incr_10k_on_10k"] == (1.6, False)

@@ -15,10 +15,18 @@ def assigned(rows: list[tuple[str, str, str, str | None]], confusable: dict[str,
 
 
 def test_pairs_precision_recall_and_merges() -> None:
-    result = score(assigned([
-        ("location", "a1", "A", "e1"), ("location", "a2", "A", "e1"), ("location", "a3", "A", "e2"),
-        ("location", "b1", "B", "e1"), ("location", "b2", "B", "e1"),
-    ], confusable={"A": "B"}))  # fmt: skip
+    result = score(
+        assigned(
+            [
+                ("location", "a1", "A", "e1"),
+                ("location", "a2", "A", "e1"),
+                ("location", "a3", "A", "e2"),
+                ("location", "b1", "B", "e1"),
+                ("location", "b2", "B", "e1"),
+            ],
+            confusable={"A": "B"},
+        )
+    )
     row = result.scores.filter(pl.col("entity_type") == "location").row(0, named=True)
     # true pairs: A has 3 mentions (3 pairs), B 2 (1); predicted: e1 holds 4 mentions (6 pairs);
     # correct: a1-a2 and b1-b2
@@ -30,10 +38,16 @@ def test_pairs_precision_recall_and_merges() -> None:
 
 
 def test_types_are_scored_apart_and_summed_overall() -> None:
-    result = score(assigned([
-        ("person", "p1", "P", "x"), ("person", "p2", "P", "x"),
-        ("weapon_system", "w1", "W", "x"), ("weapon_system", "w2", "V", None),  # unresolved
-    ]))  # fmt: skip
+    result = score(
+        assigned(
+            [
+                ("person", "p1", "P", "x"),
+                ("person", "p2", "P", "x"),
+                ("weapon_system", "w1", "W", "x"),
+                ("weapon_system", "w2", "V", None),  # unresolved
+            ]
+        )
+    )
     overall = result.scores.filter(pl.col("entity_type") == "overall").row(0, named=True)
     assert (overall["true_pairs"], overall["predicted_pairs"], overall["correct_pairs"]) == (1, 1, 1)
     assert result.overall("precision") == 1.0 and result.overall("recall") == 1.0

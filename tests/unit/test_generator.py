@@ -32,20 +32,76 @@ UNREGISTERED = {name for name, _ in C.UNREGISTERED_OUTLETS}
 
 # The variant groups the brief requires, verbatim.
 REQUIRED_ENTITY_NAMES = [
-    "Izium", "Izyum", "Kupiansk", "Kupyansk", "Koupiansk", "Balakliia", "Balakliya", "Vovchansk",
-    "Volchansk", "Russian Ministry of Defense", "Ministry of Defence of Russia",
-    "Russian Ministry of Defence", "Ukrainian Border Guard Service",
-    "State Border Guard Service of Ukraine", "Pentagon", "US Pentagon",
-    "Zoopark counter-battery radar", "Zooprark counter-battery radar", "Volodymyr Zelenskyy",
-    "Volodymyr Zelensky", "Zelenskyy", "Armed Forces of Ukraine", "Ukrainian Armed Forces",
-    "Armed Forces of the Russian Federation", "Russian Armed Forces", "Kharkiv", "Kharkiv Oblast",
-    "Russian forces", "Ukrainian forces", "Shahed-136", "Shahed 136", "Geran-2", "Pat Ryder",
-    "Anna Malyar", "Hanna Maliar", "1st Guards Tank Army", "2nd Guards Tank Army",
-    "Ministry of Defence of Ukraine", "HIMARS", "M142 HIMARS", "Bakhmut", "Artemivsk", "Kyiv",
-    "Kiev", "Odesa", "Odessa", "Dnipro", "Zaporizhzhia", "Zaporozhye", "Mykolaiv", "Nikolaev",
-    "Kherson", "Avdiivka", "Avdeevka", "Storm Shadow", "Kalibr", "Iskander-M", "Orlan-10",
-    "Lancet", "Bayraktar TB2", "93rd Mechanized Brigade", "3rd Assault Brigade", "Wagner Group",
-    "Sergei Shoigu", "Oleksandr Syrskyi", "Valery Gerasimov", "IAEA", "UN OCHA", "ICRC", "NATO",
+    "Izium",
+    "Izyum",
+    "Kupiansk",
+    "Kupyansk",
+    "Koupiansk",
+    "Balakliia",
+    "Balakliya",
+    "Vovchansk",
+    "Volchansk",
+    "Russian Ministry of Defense",
+    "Ministry of Defence of Russia",
+    "Russian Ministry of Defence",
+    "Ukrainian Border Guard Service",
+    "State Border Guard Service of Ukraine",
+    "Pentagon",
+    "US Pentagon",
+    "Zoopark counter-battery radar",
+    "Zooprark counter-battery radar",
+    "Volodymyr Zelenskyy",
+    "Volodymyr Zelensky",
+    "Zelenskyy",
+    "Armed Forces of Ukraine",
+    "Ukrainian Armed Forces",
+    "Armed Forces of the Russian Federation",
+    "Russian Armed Forces",
+    "Kharkiv",
+    "Kharkiv Oblast",
+    "Russian forces",
+    "Ukrainian forces",
+    "Shahed-136",
+    "Shahed 136",
+    "Geran-2",
+    "Pat Ryder",
+    "Anna Malyar",
+    "Hanna Maliar",
+    "1st Guards Tank Army",
+    "2nd Guards Tank Army",
+    "Ministry of Defence of Ukraine",
+    "HIMARS",
+    "M142 HIMARS",
+    "Bakhmut",
+    "Artemivsk",
+    "Kyiv",
+    "Kiev",
+    "Odesa",
+    "Odessa",
+    "Dnipro",
+    "Zaporizhzhia",
+    "Zaporozhye",
+    "Mykolaiv",
+    "Nikolaev",
+    "Kherson",
+    "Avdiivka",
+    "Avdeevka",
+    "Storm Shadow",
+    "Kalibr",
+    "Iskander-M",
+    "Orlan-10",
+    "Lancet",
+    "Bayraktar TB2",
+    "93rd Mechanized Brigade",
+    "3rd Assault Brigade",
+    "Wagner Group",
+    "Sergei Shoigu",
+    "Oleksandr Syrskyi",
+    "Valery Gerasimov",
+    "IAEA",
+    "UN OCHA",
+    "ICRC",
+    "NATO",
 ]
 
 
@@ -81,8 +137,7 @@ class Line:
 
 def lines_of(export) -> list[Line]:
     kinds = {(d.file, d.line): d.kind for d in export.defects}
-    return [Line(f, i, text, kinds.get((f, i)))
-            for f, texts in export.files.items() for i, text in enumerate(texts, 1)]
+    return [Line(f, i, text, kinds.get((f, i))) for f, texts in export.files.items() for i, text in enumerate(texts, 1)]
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +168,7 @@ def defect_export():
 
 def test_same_seed_gives_identical_bytes(tmp_path, capsys):
     a, b = tmp_path / "a" / "nested", tmp_path / "b"
-    assert cli_main(["--events", "300", "--days", "3", "--start", "2026-05-24", "--seed", "42",
-                     "--out", str(a)]) == 0
+    assert cli_main(["--events", "300", "--days", "3", "--start", "2026-05-24", "--seed", "42", "--out", str(a)]) == 0
     printed = capsys.readouterr().out.splitlines()
     write(b, events=300, days=3, start=START, seed=42)
     names = sorted(p.name for p in a.iterdir())
@@ -229,7 +283,7 @@ def test_clean_records_follow_the_consistency_rules(clean):
         # sources vs reports
         outlets = list(dict.fromkeys(canon(r["outlet"]) for r in rec["source_reports"]))
         listed = [canon(s) for s in rec["sources"]]
-        assert sorted(listed) == sorted(outlets), where          # same set, one entry per outlet
+        assert sorted(listed) == sorted(outlets), where  # same set, one entry per outlet
         assert rec["verification"]["source_count"] == len(outlets), where
         # status
         strongest: dict[str, int] = {}
@@ -299,9 +353,15 @@ def _exhibits(kind: str, ln: Line, all_lines: list[Line]) -> bool:
     if kind == "unknown_entity_type":
         return any(e["type"] not in C.ENTITY_TYPES for e in rec["entities"])
     if kind == "conflicting_duplicate":
-        twins = [o.obj for o in all_lines if o is not ln and o.file == ln.file and isinstance(o.obj, dict)
-                 and o.obj.get("event_id") == rec["event_id"]
-                 and o.obj["extraction"]["extracted_at"] == ext["extracted_at"]]
+        twins = [
+            o.obj
+            for o in all_lines
+            if o is not ln
+            and o.file == ln.file
+            and isinstance(o.obj, dict)
+            and o.obj.get("event_id") == rec["event_id"]
+            and o.obj["extraction"]["extracted_at"] == ext["extracted_at"]
+        ]
         return bool(twins) and all(t.get("headline") != rec["headline"] for t in twins)
     if kind == "missing_required_field":
         return "headline" not in rec or "location" not in rec

@@ -38,16 +38,24 @@ def land(tmp_path: Path, name: str, data: bytes) -> tuple[duckdb.DuckDBPyConnect
         ("huge.jsonl", b'{"event_id": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}\n', {"line_too_long": 1}),
         ("deep.jsonl", b"[" * 10_000 + b"]" * 10_000 + b"\n", {"not_an_object": 1}),
         ("deep-object.jsonl", b'{"a":' * 10_000 + b"1" + b"}" * 10_000 + b"\n", {"missing_required_field": 1}),
-        ("bigint.jsonl", json.dumps(real_event()).replace('"source_count": 4', '"source_count": ' + "9" * 5000).encode() + b"\n", {"invalid_field_type": 1}),
+        (
+            "bigint.jsonl",
+            json.dumps(real_event()).replace('"source_count": 4', '"source_count": ' + "9" * 5000).encode() + b"\n",
+            {"invalid_field_type": 1},
+        ),
         ("bad-utf8.jsonl", json.dumps(real_event()).encode() + b"\n\xc3\x28 broken\n", {"invalid_utf8": 1}),
         ("nul.jsonl", json.dumps(real_event()).encode() + b'\n{"a": "\x00"}\n', {"nul_byte": 1}),
         ("bom-crlf.jsonl", b"\xef\xbb\xbf" + json.dumps(real_event()).encode() + b"\r\n", {}),
         ("empty.jsonl", b"", {}),
         ("binary.jsonl", bytes(range(256)) * 400, {"binary_file": 1}),
         ("binary.txt", os.urandom(4096) + b"\x00", {"binary_file": 1}),
-        ("truncated.jsonl", json.dumps(real_event()).encode() + b"\n" + json.dumps(real_event()).encode()[:-40], {"malformed_json": 1}),
+        (
+            "truncated.jsonl",
+            json.dumps(real_event()).encode() + b"\n" + json.dumps(real_event()).encode()[:-40],
+            {"malformed_json": 1},
+        ),
     ],
-)  # fmt: skip
+)
 def test_hostile_files_are_quarantined_with_a_reason(tmp_path, name, data, reasons) -> None:
     _, got = land(tmp_path, name, data)
     assert got == reasons
@@ -68,7 +76,7 @@ def test_sql_injection_strings_are_plain_data(tmp_path) -> None:
 def test_pathological_page_is_rejected_quickly() -> None:
     page = (SAMPLES / "event-page-7367235.txt").read_text()
     start = page.index("Armed Forces of the Russian Federation (military_unit)")
-    hostile = page[:start] + "a " * 500_000 + page[page.index("\n", start):]
+    hostile = page[:start] + "a " * 500_000 + page[page.index("\n", start) :]
     with pytest.raises(PageParseError) as error:
         parse_event_page(hostile)  # linear: quadratic backtracking would take hours here
     assert error.value.reason_code == "page_bad_entity_line"
@@ -78,7 +86,12 @@ def test_pathological_page_is_rejected_quickly() -> None:
 @given(st.binary(max_size=2000))
 def test_export_splitter_never_raises(data: bytes) -> None:
     for candidate in split_export_lines(data):
-        assert candidate.reason is None or candidate.reason in {"invalid_utf8", "nul_byte", "binary_file", "line_too_long"}
+        assert candidate.reason is None or candidate.reason in {
+            "invalid_utf8",
+            "nul_byte",
+            "binary_file",
+            "line_too_long",
+        }
 
 
 @settings(max_examples=300, deadline=None)
@@ -99,8 +112,12 @@ LINES = st.one_of(
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
         max_leaves=20,
     ).map(json.dumps),
-    st.builds(lambda key, value: json.dumps({**real_event(), key: value}), st.sampled_from(list(real_event())), st.text(max_size=20)),
-)  # fmt: skip
+    st.builds(
+        lambda key, value: json.dumps({**real_event(), key: value}),
+        st.sampled_from(list(real_event())),
+        st.text(max_size=20),
+    ),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -32,7 +32,10 @@ def add_file(con, sha: str, load_id: str, read: int, loaded: int, quarantined: i
             [load_id, f"{sha}.jsonl", sha, line, now],
         )
     for line in range(quarantined):
-        con.execute("insert into raw.quarantine values (?, ?, ?, ?, 'malformed_json', null, 'x', ?)", [load_id, f"{sha}.jsonl", sha, line, now])
+        con.execute(
+            "insert into raw.quarantine values (?, ?, ?, ?, 'malformed_json', null, 'x', ?)",
+            [load_id, f"{sha}.jsonl", sha, line, now],
+        )
 
 
 def test_loads_balanced_catches_a_file_that_does_not_add_up(con) -> None:

@@ -50,15 +50,27 @@ def test_split_handles_bom_crlf_blank_lines_and_bad_utf8() -> None:
         ('"just a string"', "not_an_object", "top-level JSON VARCHAR"),
         ({k: v for k, v in real_event().items() if k != "headline"}, "missing_required_field", "missing: headline"),
         ({**real_event(), "headline": "   "}, "missing_required_field", "missing: headline"),
-        ({**real_event(), "location": {"region": "Kharkiv Oblast"}}, "missing_required_field", "missing: location.name"),
+        (
+            {**real_event(), "location": {"region": "Kharkiv Oblast"}},
+            "missing_required_field",
+            "missing: location.name",
+        ),
         ({**real_event(), "sources": "UNIAN"}, "invalid_field_type", "sources is VARCHAR"),
         ({**real_event(), "sources": " "}, "missing_required_field", "missing: sources"),
         ({**real_event(), "source_reports": []}, "empty_source_reports", "source_reports is empty"),
-        (make_event("e", [("Reuters", "certain")], extracted_at="2026-05-30 04:20"), "invalid_extracted_at", "extracted_at: 2026-05-30 04:20"),
-        (make_event("e", [("Reuters", "certain")], extracted_at="2026-06-01T00:00:01.000Z"), "extracted_at_in_future", None),
+        (
+            make_event("e", [("Reuters", "certain")], extracted_at="2026-05-30 04:20"),
+            "invalid_extracted_at",
+            "extracted_at: 2026-05-30 04:20",
+        ),
+        (
+            make_event("e", [("Reuters", "certain")], extracted_at="2026-06-01T00:00:01.000Z"),
+            "extracted_at_in_future",
+            None,
+        ),
         (make_event("e", [("Reuters", "certain")], story="12a"), "invalid_source_story_id", "source_story_id: 12a"),
     ],
-)  # fmt: skip
+)
 def test_structural_defects_quarantined_with_reason(tmp_path, con, line, reason, detail) -> None:
     write_jsonl(tmp_path / "f.jsonl", [real_event(), line])
     [result] = load(con, tmp_path)
@@ -102,13 +114,16 @@ def test_corrected_file_under_same_name_loads_again(tmp_path, con) -> None:
 def test_file_contents_are_numbered_in_load_order(tmp_path, con) -> None:
     """load_sequence is what staging selects new rows by: one number per file content, in the
     order of loading, on the manifest row and on every record of the file (rejected files too)."""
-    write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")]), make_event("a2", [("AP", "likely")])])
+    write_jsonl(
+        tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")]), make_event("a2", [("AP", "likely")])]
+    )
     load(con, tmp_path)
     write_jsonl(tmp_path / "b.jsonl", [make_event("b1", [("Reuters", "certain")])])
     load(con, tmp_path, load_id="load-2")
-    assert con.execute(
-        "select source_file, load_sequence from raw.file_loads order by load_sequence"
-    ).fetchall() == [("a.jsonl", 1), ("b.jsonl", 2)]
+    assert con.execute("select source_file, load_sequence from raw.file_loads order by load_sequence").fetchall() == [
+        ("a.jsonl", 1),
+        ("b.jsonl", 2),
+    ]
     assert con.execute(
         "select source_file, load_sequence, count(*) from raw.event_records group by all order by all"
     ).fetchall() == [("a.jsonl", 1, 2), ("b.jsonl", 2, 1)]
@@ -220,12 +235,14 @@ def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> Non
     for chunk_bytes in (1, 10**9):
         con = duckdb.connect()
         [result] = load_files(con, discover(tmp_path), load_id="l", loaded_at=LOADED_AT, chunk_bytes=chunk_bytes)
-        outcomes.append((
-            (result.lines_read, result.rows_loaded, result.rows_quarantined, result.quarantine_reasons),
-            _table(con, "select line_number, record::varchar from raw.event_records order by 1"),
-            _table(con, "select line_number, reason_code from raw.quarantine order by 1"),
-            _table(con, "select lines_read, rows_loaded, rows_quarantined from raw.file_loads"),
-        ))  # fmt: skip
+        outcomes.append(
+            (
+                (result.lines_read, result.rows_loaded, result.rows_quarantined, result.quarantine_reasons),
+                _table(con, "select line_number, record::varchar from raw.event_records order by 1"),
+                _table(con, "select line_number, reason_code from raw.quarantine order by 1"),
+                _table(con, "select lines_read, rows_loaded, rows_quarantined from raw.file_loads"),
+            )
+        )
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == (9, 7, 2, {"malformed_json": 1, "not_an_object": 1})
 

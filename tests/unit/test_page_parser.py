@@ -44,9 +44,7 @@ def _reason(text: str) -> str:
 def test_real_page_equals_json_twin_except_event_id(page: str, twin: dict) -> None:
     parsed = parse_event_page(page)
     assert set(parsed) == set(twin)
-    assert {k: v for k, v in parsed.items() if k != "event_id"} == {
-        k: v for k, v in twin.items() if k != "event_id"
-    }
+    assert {k: v for k, v in parsed.items() if k != "event_id"} == {k: v for k, v in twin.items() if k != "event_id"}
 
 
 def test_real_page_key_facts(page: str) -> None:
@@ -61,9 +59,7 @@ def test_real_page_key_facts(page: str) -> None:
     assert parsed["sources"] == ["Ukrainska Pravda", "Kyiv Independent", "UNIAN", "Censor.NET"]
 
     assert len(parsed["entities"]) == 48
-    assert parsed["entities"][0] == {
-        "name": "Armed Forces of the Russian Federation", "type": "military_unit"
-    }
+    assert parsed["entities"][0] == {"name": "Armed Forces of the Russian Federation", "type": "military_unit"}
     assert {"name": "Shahed-136", "type": "weapon_system"} in parsed["entities"]
     assert {"name": "247th Independent Battalion", "type": "military_unit"} in parsed["entities"]
     assert parsed["entities"][-1] == {"name": "Ukrainian defenders", "type": "military_unit"}
@@ -75,8 +71,7 @@ def test_real_page_key_facts(page: str) -> None:
     assert reports[-1] == {
         "outlet": "Censor.NET",
         "tone": "likely",
-        "claim": "The liberation operation is ongoing and planned until the complete liberation "
-        "of the Kharkiv region.",
+        "claim": "The liberation operation is ongoing and planned until the complete liberation of the Kharkiv region.",
     }
     # Navigation text never leaks into a claim.
     assert not any("Share This Event" in r["claim"] or "Submissions" in r["claim"] for r in reports)
@@ -90,9 +85,7 @@ def test_real_page_key_facts(page: str) -> None:
 
 
 def test_crlf_bom_trailing_spaces_and_extra_blank_lines_parse_identically(page: str) -> None:
-    messy = "\ufeff" + "\r\n".join(line + "  " for line in page.split("\n")).replace(
-        "\r\n\r\n", "\r\n\r\n\r\n"
-    )
+    messy = "\ufeff" + "\r\n".join(line + "  " for line in page.split("\n")).replace("\r\n\r\n", "\r\n\r\n\r\n")
     assert parse_event_page(messy) == parse_event_page(page)
 
 
@@ -115,9 +108,7 @@ def test_event_id_is_stable_and_ignores_whitespace_and_case() -> None:
 
 def test_outlet_without_report_is_kept_as_its_own_outlet(page: str) -> None:
     parsed = parse_event_page(_replace_once(page, SOURCES_LINE, SOURCES_LINE + " Reuters"))
-    assert parsed["sources"] == [
-        "Ukrainska Pravda", "Kyiv Independent", "UNIAN", "Censor.NET", "Reuters"
-    ]
+    assert parsed["sources"] == ["Ukrainska Pravda", "Kyiv Independent", "UNIAN", "Censor.NET", "Reuters"]
     assert parsed["verification"]["source_count"] == 4  # the claimed count comes from the summary
 
 
@@ -125,15 +116,11 @@ def test_unmatched_run_between_known_outlets_is_one_outlet(page: str) -> None:
     line = "Ukrainska Pravda Radio Svoboda Kyiv Independent UNIAN censor.net"
     parsed = parse_event_page(_replace_once(page, SOURCES_LINE, line))
     # Matching is case-insensitive, but the name is kept as written on the sources line.
-    assert parsed["sources"] == [
-        "Ukrainska Pravda", "Radio Svoboda", "Kyiv Independent", "UNIAN", "censor.net"
-    ]
+    assert parsed["sources"] == ["Ukrainska Pravda", "Radio Svoboda", "Kyiv Independent", "UNIAN", "censor.net"]
 
 
 def test_longest_outlet_name_wins(page: str) -> None:
-    text = _replace_once(
-        page, "UNIAN → Source tone: certain", "Kyiv Independent Post → Source tone: certain"
-    )
+    text = _replace_once(page, "UNIAN → Source tone: certain", "Kyiv Independent Post → Source tone: certain")
     text = _replace_once(text, SOURCES_LINE, "Kyiv Independent Post Kyiv Independent Censor.NET")
     parsed = parse_event_page(text)
     assert parsed["sources"] == ["Kyiv Independent Post", "Kyiv Independent", "Censor.NET"]
@@ -178,19 +165,13 @@ def test_region_split_on_first_comma_only(page: str) -> None:
         ("Verified Independently confirmed", "Verified", "Independently confirmed", 4),  # no number
     ],
 )
-def test_status_summary_and_source_count(
-    page: str, status_line: str, status: str, summary: str, count: int
-) -> None:
+def test_status_summary_and_source_count(page: str, status_line: str, status: str, summary: str, count: int) -> None:
     verification = parse_event_page(_replace_once(page, STATUS_LINE, status_line))["verification"]
-    assert (verification["status"], verification["summary"], verification["source_count"]) == (
-        status, summary, count
-    )
+    assert (verification["status"], verification["summary"], verification["source_count"]) == (status, summary, count)
 
 
 def test_unknown_vocabulary_is_kept_as_written(page: str) -> None:
-    text = _replace_once(
-        page, "Censor.NET → Source tone: likely", "Censor.NET → Source tone: probable"
-    )
+    text = _replace_once(page, "Censor.NET → Source tone: likely", "Censor.NET → Source tone: probable")
     text = _replace_once(text, "Pentagon (organization) Balakliia", "Pentagon (agency) Balakliia")
     parsed = parse_event_page(text)
     assert parsed["source_reports"][-1]["tone"] == "probable"
@@ -277,8 +258,7 @@ def test_missing_headline(page: str) -> None:
         ("UNIAN → Source tone: certain", "UNIAN → Source tone:"),  # no tone
         ("UNIAN → Source tone: certain", "UNIAN Source tone: certain"),  # no arrow
         (
-            "Ukrainian forces liberated Izium and Koupiansk, expelling Russian troops from most "
-            "of the occupied areas.",
+            "Ukrainian forces liberated Izium and Koupiansk, expelling Russian troops from most of the occupied areas.",
             "",
         ),  # report without claim
     ],
@@ -288,9 +268,7 @@ def test_bad_report_line(page: str, old: str, new: str) -> None:
 
 
 def test_unrecognised_entity_text_fails_loudly(page: str) -> None:
-    text = _replace_once(
-        page, "Pentagon (organization) Balakliia", "Pentagon organization) Balakliia"
-    )
+    text = _replace_once(page, "Pentagon (organization) Balakliia", "Pentagon organization) Balakliia")
     assert _reason(text) == "page_bad_entity_line"
 
 

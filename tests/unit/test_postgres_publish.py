@@ -87,9 +87,7 @@ def rendered(sql_type: str, literal: str) -> str | None:
 
 def test_text_lists_become_array_literals_with_every_element_quoted() -> None:
     value = r"""['a', NULL, '', 'NULL', 'q"uote', 'back\slash', 'c,d', '{e}', ' f ', 'Київ ✓']"""
-    assert rendered("VARCHAR[]", value) == (
-        r'{"a",NULL,"","NULL","q\"uote","back\\slash","c,d","{e}"," f ","Київ ✓"}'
-    )
+    assert rendered("VARCHAR[]", value) == (r'{"a",NULL,"","NULL","q\"uote","back\\slash","c,d","{e}"," f ","Київ ✓"}')
     assert rendered("VARCHAR[]", "[]") == "{}"
     assert rendered("VARCHAR[]", "[NULL]") == "{NULL}"
     assert rendered("VARCHAR[]", "NULL") is None  # a NULL list stays NULL, not '{}'
@@ -98,9 +96,7 @@ def test_text_lists_become_array_literals_with_every_element_quoted() -> None:
 
 def test_lists_of_other_types_render_their_elements_like_scalars() -> None:
     assert rendered("BIGINT[]", "[1, NULL, -9223372036854775808]") == '{"1",NULL,"-9223372036854775808"}'
-    assert rendered("TIMESTAMP WITH TIME ZONE[]", "['2026-05-24 10:00:00+03']") == (
-        '{"2026-05-24 07:00:00.000000+00"}'
-    )
+    assert rendered("TIMESTAMP WITH TIME ZONE[]", "['2026-05-24 10:00:00+03']") == ('{"2026-05-24 07:00:00.000000+00"}')
 
 
 def test_timestamptz_is_rendered_in_utc_whatever_the_session_zone() -> None:
@@ -135,9 +131,7 @@ def test_scalars_render_as_postgres_text_input(sql_type: str, literal: str, expe
 def test_csv_keeps_null_and_empty_string_apart() -> None:
     # PostgreSQL's CSV COPY reads an unquoted empty field as NULL and "" as the empty string.
     buffer = io.BytesIO()
-    batch = pa.record_batch(
-        {"a": pa.array(["", None, 'x"y', "line\n\\."]), "b": pa.array([None, "", "1", "2"])}
-    )
+    batch = pa.record_batch({"a": pa.array(["", None, 'x"y', "line\n\\."]), "b": pa.array([None, "", "1", "2"])})
     pa_csv.write_csv(batch, buffer, CSV_OPTIONS)
     assert buffer.getvalue() == b'"",\n,""\n"x""y","1"\n"line\n\\.","2"\n'
 
@@ -145,7 +139,7 @@ def test_csv_keeps_null_and_empty_string_apart() -> None:
 def test_plan_covers_tables_and_views_and_names_every_unmapped_column() -> None:
     with duckdb.connect() as con:
         con.execute('create table "we""ird" (id bigint, flags varchar[], doc json)')
-        con.execute("create view recent as select id from \"we\"\"ird\"")
+        con.execute('create view recent as select id from "we""ird"')
         tables = plan_tables(con)
         assert [(table.name, [(c.name, c.pg_type) for c in table.columns]) for table in tables] == [
             ("recent", [("id", "bigint")]),

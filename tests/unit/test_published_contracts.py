@@ -26,7 +26,13 @@ def published_models() -> list[dict]:
 
 def test_the_published_models_include_the_convenience_views() -> None:
     names = {n["name"] for n in published_models()}
-    assert {"fct_events", "dim_entities", "agg_daily_event_counts", "agg_outlet_scorecards", "agg_entity_timelines"} <= names
+    assert {
+        "fct_events",
+        "dim_entities",
+        "agg_daily_event_counts",
+        "agg_outlet_scorecards",
+        "agg_entity_timelines",
+    } <= names
 
 
 @pytest.mark.parametrize("node", published_models(), ids=lambda n: n["name"])

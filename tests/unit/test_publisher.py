@@ -36,10 +36,16 @@ def test_publish_replaces_whole_file_while_old_reader_keeps_reading(tmp_path: Pa
     assert read_published_version(published) == second.version_id != first.version_id
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from fct_events").fetchall() == [(5,)]
-        assert con.execute("select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]).fetchall() == [(5,)]
+        assert con.execute(
+            "select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]
+        ).fetchall() == [(5,)]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "exports", "exports_versions", "published.duckdb", "versions", "warehouse.duckdb",
-    ]  # fmt: skip
+        "exports",
+        "exports_versions",
+        "published.duckdb",
+        "versions",
+        "warehouse.duckdb",
+    ]
 
 
 def test_parquet_exports_switch_as_one_set(tmp_path: Path) -> None:
@@ -68,9 +74,8 @@ def test_parquet_exports_switch_as_one_set(tmp_path: Path) -> None:
 def test_published_file_cannot_be_written_by_readers(tmp_path: Path) -> None:
     working = working_db(tmp_path / "warehouse.duckdb", 1)
     publish(working, tmp_path / "published.duckdb", tmp_path / "exports")
-    with duckdb.connect(str(tmp_path / "published.duckdb"), read_only=True) as con:
-        with pytest.raises(duckdb.Error):
-            con.execute("delete from fct_events")
+    with duckdb.connect(str(tmp_path / "published.duckdb"), read_only=True) as con, pytest.raises(duckdb.Error):
+        con.execute("delete from fct_events")
 
 
 def test_failed_publish_leaves_previous_version_and_no_temp_files(tmp_path: Path) -> None:
@@ -101,7 +106,9 @@ def test_rollback_restores_previous_versions_in_turn_and_keeps_n(tmp_path: Path)
     assert rollback(published, exports) == ids[2]
     assert (read_published_version(published), count_events(published)) == (ids[2], 3)
     with duckdb.connect() as con:  # the Parquet exports follow the published file
-        assert con.execute("select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]).fetchall() == [(3,)]
+        assert con.execute(
+            "select count(*) from read_parquet(?)", [str(exports / "fct_events.parquet")]
+        ).fetchall() == [(3,)]
     assert rollback(published, exports) == ids[1]
     assert count_events(published) == 2
     with pytest.raises(RuntimeError, match="no kept version"):
@@ -124,8 +131,13 @@ def events_db(path: Path, days: dict[int, str]) -> Path:
         con.execute("create schema if not exists marts")
         con.execute("create schema if not exists intermediate")
         rows = ", ".join(f"('e{e}', timestamp '{d} 10:00:00')" for e, d in days.items())
-        con.execute(f"create or replace table marts.fct_events as select * from (values {rows}) as t(event_id, first_extracted_at)")
-        con.execute("create or replace table marts.fct_claims as select event_id, 'claim' as claim_text from marts.fct_events")
+        con.execute(
+            f"create or replace table marts.fct_events as select * from (values {rows}) as t(event_id, "
+            f"first_extracted_at)"
+        )
+        con.execute(
+            "create or replace table marts.fct_claims as select event_id, 'claim' as claim_text from marts.fct_events"
+        )
         con.execute("create or replace table marts.dim_outlets as select 'reuters' as outlet_id")
     return path
 
@@ -133,7 +145,10 @@ def events_db(path: Path, days: dict[int, str]) -> Path:
 def changed(path: Path, events: list[int]) -> None:
     with duckdb.connect(str(path)) as con:
         values = ", ".join(f"('e{e}')" for e in events) or "(null)"
-        con.execute(f"create or replace table intermediate.changed as select * from (values {values}) as t(event_id) where event_id is not null")
+        con.execute(
+            f"create or replace table intermediate.changed as select * from (values {values}) as t(event_id) where "
+            f"event_id is not null"
+        )
 
 
 def test_patched_publish_rewrites_only_the_changed_days_parquet(tmp_path: Path) -> None:
@@ -156,10 +171,15 @@ def test_patched_publish_rewrites_only_the_changed_days_parquet(tmp_path: Path) 
     assert after["2026-05-25.parquet"] != before["2026-05-25.parquet"]
     with duckdb.connect() as con:
         for table in ("fct_events", "fct_claims"):
-            read = con.execute(f"select event_id from read_parquet('{exports}/{table}/*.parquet') order by 1").fetchall()
+            read = con.execute(
+                f"select event_id from read_parquet('{exports}/{table}/*.parquet') order by 1"
+            ).fetchall()
             assert read == [("e1",), ("e2",), ("e3",), ("e4",)]
         # the day files keep the table's columns (no partition column added)
-        assert [r[0] for r in con.execute(f"describe select * from read_parquet('{exports}/fct_claims/*.parquet')").fetchall()] == ["event_id", "claim_text"]
+        assert [
+            r[0]
+            for r in con.execute(f"describe select * from read_parquet('{exports}/fct_claims/*.parquet')").fetchall()
+        ] == ["event_id", "claim_text"]
 
     # an event that disappears empties its day: the file goes
     events_db(working, {1: "2026-05-24", 2: "2026-05-25", 3: "2026-05-25"})
@@ -202,7 +222,8 @@ def test_a_fragmented_published_file_is_rewritten_whole(tmp_path: Path) -> None:
 
     def row_groups() -> int:
         with duckdb.connect(str(published), read_only=True) as con:
-            return con.execute("select count(distinct row_group_id) from pragma_storage_info('fct_events')").fetchall()[0][0]
+            sql = "select count(distinct row_group_id) from pragma_storage_info('fct_events')"
+            return con.execute(sql).fetchall()[0][0]
 
     modes, groups = [], []
     for newest in range(2, 13):
@@ -213,4 +234,6 @@ def test_a_fragmented_published_file_is_rewritten_whole(tmp_path: Path) -> None:
     assert modes == ["patched"] * 9 + ["copied", "patched"]
     assert groups == [*range(2, 11), 1, 2]
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute("select event_id from fct_events order by 1").fetchall() == sorted((f"e{n}",) for n in range(1, 13))
+        assert con.execute("select event_id from fct_events order by 1").fetchall() == sorted(
+            (f"e{n}",) for n in range(1, 13)
+        )

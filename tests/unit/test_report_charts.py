@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 
@@ -69,9 +70,12 @@ def level_series(values_per_level: dict[str, list[float]]) -> list[Series]:
 def test_stacked_bars_draw_one_mark_per_positive_value_in_the_level_colours() -> None:
     days = ["2026-05-24", "2026-05-25", "2026-05-26"]
     values = {
-        "verified": [3, 0, 1], "corroborated": [2, 5, 0], "single_source": [0, 0, 0],
-        "unverified": [1, 1, 1], "disputed": [0, 2, 0],
-    }  # fmt: skip
+        "verified": [3, 0, 1],
+        "corroborated": [2, 5, 0],
+        "single_source": [0, 0, 0],
+        "unverified": [1, 1, 1],
+        "disputed": [0, 2, 0],
+    }
     root = parse(stacked_bar_chart(days, level_series(values), label="Events", unit="events", empty_message="none"))
 
     rects = marks(root, "rect")
@@ -102,7 +106,7 @@ def test_long_time_axes_thin_their_labels_instead_of_overlapping() -> None:
     shown = [e for e in root.iter("text") if e.text in days]
     assert 3 <= len(shown) < len(days) / 5
     xs = sorted(float(e.get("x")) for e in shown)
-    assert min(b - a for a, b in zip(xs, xs[1:])) > 60  # an ISO date is about 62 units wide
+    assert min(b - a for a, b in pairwise(xs)) > 60  # an ISO date is about 62 units wide
 
 
 def test_histogram_places_bins_by_value_and_counts_marks() -> None:
@@ -123,7 +127,11 @@ def test_histogram_places_bins_by_value_and_counts_marks() -> None:
 
 
 def test_ranked_bars_keep_order_and_show_value_and_note() -> None:
-    bars = [RankedBar("Alpha", 0.9, note="n = 12"), RankedBar("Beta", 0.5, note="n = 7"), RankedBar("Gamma", 0.0, note="n = 5")]
+    bars = [
+        RankedBar("Alpha", 0.9, note="n = 12"),
+        RankedBar("Beta", 0.5, note="n = 7"),
+        RankedBar("Gamma", 0.0, note="n = 5"),
+    ]
     root = parse(
         ranked_bar_chart(bars, label="Outlets", value_format=lambda v: f"{v:.0%}", x_max=1.0, empty_message="none")
     )
@@ -183,7 +191,10 @@ def test_hostile_names_are_escaped_everywhere() -> None:
         histogram([0, 1], [Series(HOSTILE, (1.0,), CATEGORICAL[0])], **HOSTILE_TEXT),
         ranked_bar_chart(
             [RankedBar(HOSTILE, 0.5, note=HOSTILE, detail=HOSTILE)],
-            label=HOSTILE, value_format=str, x_max=1, empty_message="none",
+            label=HOSTILE,
+            value_format=str,
+            x_max=1,
+            empty_message="none",
         ),
         small_multiples([HOSTILE, "b"], [Panel(HOSTILE, HOSTILE, (1, 2))], **HOSTILE_TEXT),
         stacked_bar_chart([], [], label=HOSTILE, unit="u", empty_message=HOSTILE),
@@ -213,7 +224,7 @@ def test_level_colours_are_fixed_distinct_and_from_the_palette() -> None:
 def test_nice_ticks_start_at_zero_and_cover_the_top(top: float, integer: bool) -> None:
     ticks = nice_ticks(top, integer=integer)
     assert ticks[0] == 0 and ticks[-1] >= top and ticks[-2] < top
-    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+    steps = {round(b - a, 9) for a, b in pairwise(ticks)}
     assert len(steps) == 1 and (not integer or all(t == int(t) for t in ticks))
 
 
@@ -342,10 +353,19 @@ def test_report_links_must_be_relative(href: str) -> None:
 
 def test_empty_warehouse_renders_no_data_panels() -> None:
     empty = report_data(
-        n_events=0, n_verified=0, n_quarantined=0, events_timeline=Timeline("day", (), False), events={},
-        confidence_bins={}, outlets=(), n_outlets=0, n_qualifying_outlets=0, entities=(),
-        quarantine_timeline=Timeline("day", (), False), quarantine={},
-    )  # fmt: skip
+        n_events=0,
+        n_verified=0,
+        n_quarantined=0,
+        events_timeline=Timeline("day", (), False),
+        events={},
+        confidence_bins={},
+        outlets=(),
+        n_outlets=0,
+        n_qualifying_outlets=0,
+        entities=(),
+        quarantine_timeline=Timeline("day", (), False),
+        quarantine={},
+    )
     html = render_report(empty)
     assert html.count('class="chart no-data"') == len(CHART_IDS)
     assert "Nothing was quarantined" in html and ">–<" in html

@@ -9,9 +9,16 @@ from orchestration.settings import load_settings, parse_byte_size
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("4GB", 4 * 10**9), ("512 MiB", 512 * 2**20), ("1.5gb", 1_500_000_000), ("100000b", 100_000),
-     ("80%", None), ("lots", None), ("4 GiB ", 4 * 2**30)],
-)  # fmt: skip
+    [
+        ("4GB", 4 * 10**9),
+        ("512 MiB", 512 * 2**20),
+        ("1.5gb", 1_500_000_000),
+        ("100000b", 100_000),
+        ("80%", None),
+        ("lots", None),
+        ("4 GiB ", 4 * 2**30),
+    ],
+)
 def test_duckdb_sizes_parse(text: str, expected: int | None) -> None:
     assert parse_byte_size(text) == expected
 

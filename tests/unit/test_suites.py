@@ -23,5 +23,7 @@ def test_every_suite_fetches_every_column_its_expectations_name() -> None:
 
 def test_the_check_queries_select_the_suite_columns_only() -> None:
     assert suite_columns("fct_event_versions") == ["event_id", "valid_from"]
-    assert BATCH_SQL["fct_event_versions"].startswith("select event_id, valid_from from marts.fct_event_versions where event_id in")
+    assert BATCH_SQL["fct_event_versions"].startswith(
+        "select event_id, valid_from from marts.fct_event_versions where event_id in"
+    )
     assert WHOLE_SQL["dim_outlets"] == "select outlet_id from marts.dim_outlets where true"

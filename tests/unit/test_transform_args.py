@@ -81,7 +81,5 @@ def test_old_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
     current = folders[2]  # the invocation that just ran, whatever its mtime
     deleted = prune_run_targets(current, keep=3)
     kept = sorted(p.name for p in tmp_path.iterdir())
-    assert kept == sorted(
-        ["compiled", "other_step-run0-abc", current.name, folders[7].name, folders[6].name]
-    )
+    assert kept == sorted(["compiled", "other_step-run0-abc", current.name, folders[7].name, folders[6].name])
     assert len(deleted) == 5

@@ -21,7 +21,7 @@ decisions as (
     select * from {{ ref('entity_resolution_decisions') }}
 ),
 
-merges as (
+merge_decisions as (
     select
         decisions.entity_type,
         merged.entity_id as from_entity_id,
@@ -48,11 +48,11 @@ decided as (
         case
             when splits.mention_name is not null
                 then {{ dbt.hash("registered.entity_type || ':split:' || registered.mention_name") }}
-            else coalesce(merges.into_entity_id, registered.entity_id)
+            else coalesce(merge_decisions.into_entity_id, registered.entity_id)
         end as entity_id,
         case
             when splits.mention_name is not null then 'split'
-            when merges.into_entity_id is not null then 'merged'
+            when merge_decisions.into_entity_id is not null then 'merged'
         end as decision,
         registered.match_method,
         registered.match_score,
@@ -65,9 +65,9 @@ decided as (
     left join splits
         on splits.entity_type = registered.entity_type
         and splits.mention_name = registered.mention_name
-    left join merges
-        on merges.entity_type = registered.entity_type
-        and merges.from_entity_id = registered.entity_id
+    left join merge_decisions
+        on merge_decisions.entity_type = registered.entity_type
+        and merge_decisions.from_entity_id = registered.entity_id
 ),
 
 named as (

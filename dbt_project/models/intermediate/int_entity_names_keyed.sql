@@ -12,7 +12,7 @@
     ~ " except select name, entity_type from " ~ this ~ ")", default=1) | int == 0 -%}
 
 {% if nothing_new %}
-select * from {{ this }} where 1 = 0
+select * from {{ this }} where 1 = 0  -- noqa: AM04
 {% else %}
 
 with

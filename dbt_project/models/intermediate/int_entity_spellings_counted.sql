@@ -21,7 +21,7 @@ entity_mentions as (
     where mention_name is not null
     {% if is_incremental() %}
         and staging_batch > {{ own_max('rebuilt_batch') }}
-    {% endif %}
+    {% endif %}  -- noqa: LT02
 ),
 
 event_locations as (
@@ -30,7 +30,7 @@ event_locations as (
     where location_name_as_written is not null
     {% if is_incremental() %}
         and staging_batch > {{ own_max('rebuilt_batch') }}
-    {% endif %}
+    {% endif %}  -- noqa: LT02
 ),
 
 entity_types as (

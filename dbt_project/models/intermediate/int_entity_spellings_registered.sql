@@ -37,10 +37,15 @@
     ~ " except select mention_name, entity_type from " ~ this ~ ")", default=1) | int == 0 -%}
 {%- set fuzzy_threshold = 0.95 -%}
 {%- set review_floor = 0.85 -%}
-{%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank|assault|mechanized|artillery|navy|police' -%}
-{%- set countries = 'russian|ukrainian|belarusian|american|us|german|french|british|polish|chechen|iranian|turkish|european|nato|un' -%}
+{%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps'
+    ~ '|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank'
+    ~ '|assault|mechanized|artillery|navy|police' -%}
+{%- set countries = 'russian|ukrainian|belarusian|american|us|german|french|british|polish|chechen|iranian|turkish'
+    ~ '|european|nato|un' -%}
 {#- Words that name no one unit or organisation in particular: they do not block candidates. -#}
-{%- set common_words = (designators ~ '|' ~ countries ~ '|national|special|purpose|general|security|defense|combined|arms|state|forces|operations|main|directorate|intelligence|armed|air|naval|volunteer|center|office|presidential|international|committee').split('|') -%}
+{%- set common_words = (designators ~ '|' ~ countries
+    ~ '|national|special|purpose|general|security|defense|combined|arms|state|forces|operations|main|directorate'
+    ~ '|intelligence|armed|air|naval|volunteer|center|office|presidential|international|committee').split('|') -%}
 {%- set common_words_list = "['" ~ common_words | join("', '") ~ "']" -%}
 
 {% if nothing_new %}
@@ -62,13 +67,13 @@ curated as (
 
 registered as (
     {% if is_incremental() %}
-        select mention_name, entity_type, entity_id from {{ this }}
+    select mention_name, entity_type, entity_id from {{ this }}
     {% else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as mention_name,
-            cast(null as {{ dbt.type_string() }}) as entity_type,
-            cast(null as {{ dbt.type_string() }}) as entity_id
-        where 1 = 0
+    select
+        cast(null as {{ dbt.type_string() }}) as mention_name,
+        cast(null as {{ dbt.type_string() }}) as entity_type,
+        cast(null as {{ dbt.type_string() }}) as entity_id
+    where 1 = 0
     {% endif %}
 ),
 
@@ -85,7 +90,7 @@ curated_names as (
     -- canonical names match themselves too, so "Vovchansk" finds its curated entity
     select entity_type, alias as name, canonical_name from curated
     union
-    select entity_type, canonical_name, canonical_name from curated
+    select entity_type, canonical_name, canonical_name from curated  -- noqa: AL08
 ),
 
 name_keys as (
@@ -94,13 +99,15 @@ name_keys as (
 
 -- Every name any layer compares, with its keys: new spellings, registered spellings, curated names.
 names as (
-    select 'new' as side, entity_type, mention_name as name, n_mentions,
+    select
+        'new' as side, entity_type, mention_name as name, n_mentions,
         cast(null as {{ dbt.type_string() }}) as entity_id,
         cast(null as {{ dbt.type_string() }}) as canonical_name
     from new_spellings
     {% if is_incremental() %}
     union all
-    select 'registered', registered.entity_type, registered.mention_name,
+    select
+        'registered', registered.entity_type, registered.mention_name,
         coalesce(counted.n_mentions, 0), registered.entity_id, null
     from registered
     left join counted
@@ -131,7 +138,8 @@ curated_ids as (
 
 -- Layer 1: match keys equal. Curated names come first, then registered spellings.
 key_targets as (
-    select keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
+    select
+        keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
         keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
         keyed.fuzzy_key, 'curated_alias' as layer, 1 as layer_rank
     from keyed
@@ -186,7 +194,8 @@ key_matched as (
             key_targets.matched_core_key, key_targets.matched_base_key, key_targets.curated_name, key_targets.layer,
             row_number() over (
                 partition by groups.entity_type, groups.match_key
-                order by key_targets.layer_rank,
+                order by
+                    key_targets.layer_rank,
                     case when key_targets.matched_name = key_targets.curated_name then 0 else 1 end,
                     case when key_targets.matched_name = groups.anchor_name then 0 else 1 end,
                     key_targets.entity_id,
@@ -209,7 +218,11 @@ features as (
         -- an oblast's adjective as its city's stem: Kharkivska/Kurskaya oblast → harkivs/kursk
         -- (and without a final -iv/-ov, which romanisation makes of Dnipropetrov(shchyna))
         case when tokens[len(tokens)] = 'oblast'
-            then regexp_replace(regexp_replace(regexp_replace(tokens[1], '([sz])kaia$', '\1k'), '([sz])ka$', '\1'), '(.{4,})[oie]v$', '\1')
+            then regexp_replace(
+                regexp_replace(regexp_replace(tokens[1], '([sz])kaia$', '\1k'), '([sz])ka$', '\1'),
+                '(.{4,})[oie]v$',
+                '\1'
+            )
         end as oblast_stem,
         tokens[len(tokens)] as last_token,
         array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
@@ -220,7 +233,9 @@ features as (
         array_to_string(list_sort(regexp_extract_all(match_key, '\d+')), ' ') as numbers,
         array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ designators }})\b')), ' ') as designators,
         array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ countries }})\b')), ' ') as countries,
-        trim(regexp_replace(regexp_replace(match_key, '\b({{ countries }})\b', '', 'g'), '  +', ' ', 'g')) as countryless_key,
+        trim(regexp_replace(
+            regexp_replace(match_key, '\b({{ countries }})\b', '', 'g'), '  +', ' ', 'g'
+        )) as countryless_key,
         case when len(list_filter(tokens, lambda t: regexp_matches(t, '\d'))) = 1
             then list_filter(tokens, lambda t: regexp_matches(t, '\d'))[1]
         end as designation
@@ -237,7 +252,8 @@ features as (
             from key_targets
             group by entity_type, match_key, entity_id
             union all
-            select groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
+            select
+                groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
                 groups.fuzzy_key, 'new', groups.n_mentions
             from groups
             left join key_matched
@@ -293,7 +309,8 @@ target_blocks as (
     select entity_type, match_key, entity_id, unnest(list_distinct(list_filter([
         case when not word_blocked then 'p:' || left(fuzzy_key, 3) || len(fuzzy_key) end,
         case when not word_blocked then 's:' || right(fuzzy_key, 3) || len(fuzzy_key) end,
-        case when not word_blocked and len(fuzzy_key) <= 8 then 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || len(fuzzy_key) end,
+        case when not word_blocked and len(fuzzy_key) <= 8
+            then 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || len(fuzzy_key) end,
         case when entity_type = 'person' and n_tokens > 1 then 'lp:' || left(last_token, 3) end,
         case when entity_type = 'person' and n_tokens > 1 then 'ls:' || right(last_token, 3) end,
         case when entity_type = 'weapon_system' then 'd:' || designation end,
@@ -319,7 +336,9 @@ group_blocks as (
             list_transform([-2, -1, 0, 1, 2], lambda d: 'p:' || left(fuzzy_key, 3) || (len(fuzzy_key) + d))
             || list_transform([-2, -1, 0, 1, 2], lambda d: 's:' || right(fuzzy_key, 3) || (len(fuzzy_key) + d))
             || case when len(fuzzy_key) <= 9
-                then list_transform([-1, 0, 1], lambda d: 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || (len(fuzzy_key) + d))
+                then list_transform(
+                    [-1, 0, 1], lambda d: 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || (len(fuzzy_key) + d)
+                )
                 else [] end
         end,
         lambda b: b is not null))) as block
@@ -388,7 +407,10 @@ pairs as (
             -- name glued to its number, Krasuha-2/Krasukha-2, may have a typo in the name)
             and not (g.entity_type = 'weapon_system' and g.designation_codes <> t.designation_codes)
             and not (g.entity_type in ('location', 'person') and g.n_tokens <> t.n_tokens)
-            and not (g.entity_type = 'location' and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key)))
+            and not (
+                g.entity_type = 'location'
+                and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key))
+            )
             as guards_pass
     from candidate_pairs
     inner join unmatched as g
@@ -485,7 +507,8 @@ best as (
 ),
 
 attached as (
-    select best.entity_type, best.match_key, best.target_entity_id, best.target_name, best.curated_name,
+    select
+        best.entity_type, best.match_key, best.target_entity_id, best.target_name, best.curated_name,
         best.target_side, best.layer, best.score
     from best
     inner join closeness
@@ -585,10 +608,14 @@ final as (
         case
             -- a key match: to a curated alias, or else named by how far the spelling is from
             -- the name it matched (a curated canonical name or a registered spelling)
-            when followed.layer = 'curated_alias' and followed.matched_name <> followed.curated_name then 'curated_alias'
-            when followed.layer in ('curated_alias', 'registered') and spelling.name = followed.matched_name then 'exact'
-            when followed.layer in ('curated_alias', 'registered') and spelling.base_key = followed.matched_base_key then 'normalized'
-            when followed.layer in ('curated_alias', 'registered') and spelling.core_key = followed.matched_core_key then 'rule'
+            when followed.layer = 'curated_alias' and followed.matched_name <> followed.curated_name
+                then 'curated_alias'
+            when followed.layer in ('curated_alias', 'registered') and spelling.name = followed.matched_name
+                then 'exact'
+            when followed.layer in ('curated_alias', 'registered') and spelling.base_key = followed.matched_base_key
+                then 'normalized'
+            when followed.layer in ('curated_alias', 'registered') and spelling.core_key = followed.matched_core_key
+                then 'rule'
             when followed.layer in ('curated_alias', 'registered') then 'transliteration'
             when followed.layer <> 'new' then followed.layer
             when spelling.name = followed.anchor_name then 'new'

@@ -172,7 +172,7 @@ final as (
     from ranked
     cross join batch
     {% if is_incremental() %}
-    left join previous
+    left join previous  -- noqa: ST11
         on previous.record_id = ranked.record_id
     {% endif %}
 )

@@ -67,7 +67,7 @@ outlet_strengths as (
     cross join parameters
     left join registry
         on registry.outlet_id = outlet_tones.outlet_id
-    left join tiers
+    left join tiers  -- noqa: AL04
         on tiers.reliability_tier = registry.reliability_tier
     cross join (select reliability_weight from tiers where reliability_tier = 'unknown') as unknown_tier
 ),

@@ -97,7 +97,8 @@ final as (
         coalesce(
             key_matched.outlet_id,
             fuzzy_matched.outlet_id,
-            'unregistered_' || coalesce(nullif(key_matched.outlet_key, ''), {{ dbt.hash('key_matched.outlet_as_written') }})
+            'unregistered_'
+            || coalesce(nullif(key_matched.outlet_key, ''), {{ dbt.hash('key_matched.outlet_as_written') }})
         ) as outlet_id,
         case
             when registry.outlet_name = key_matched.outlet_as_written then 'exact'

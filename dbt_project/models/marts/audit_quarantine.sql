@@ -43,7 +43,10 @@ unioned as (
 
 final as (
     select
-        {{ dbt.hash("content_sha256 || ':' || coalesce(cast(line_number as " ~ dbt.type_string() ~ "), '') || ':' || reason_code") }} as quarantine_id,
+        {{ dbt.hash(
+            "content_sha256 || ':' || coalesce(cast(line_number as " ~ dbt.type_string() ~ "), '')"
+            ~ " || ':' || reason_code"
+        ) }} as quarantine_id,
         source_file,
         line_number,
         reason_code,
