@@ -73,7 +73,7 @@ manifest: setup
 	cd dbt_project && WAREHOUSE_DB_PATH=:memory: ../$(BIN)/dbt parse --quiet --profiles-dir .
 
 generate: setup
-	$(BIN)/python -m orchestration.sample_data --events $(EVENTS) --days $(DAYS) --start $(START) --seed $(SEED) --out $(OUT)
+	$(BIN)/python -m tools.sample_data --events $(EVENTS) --days $(DAYS) --start $(START) --seed $(SEED) --out $(OUT)
 
 run: setup
 	$(MAKE) --no-print-directory generate OUT=$(LANDING_DIR)
@@ -89,7 +89,7 @@ rebuild: setup
 	DBT_FULL_REFRESH=1 $(BIN)/python -m orchestration.run_pipeline
 
 rollback: setup
-	$(BIN)/python -m orchestration.publishing.rollback
+	$(BIN)/python -m orchestration.publish.rollback
 
 chaos: setup
 	$(BIN)/python -m tests.chaos.harness --random $(or $(CHAOS_RANDOM),50) --seed $(or $(CHAOS_SEED),1)
@@ -117,7 +117,7 @@ bench-smoke: setup
 # precision / recall / F1 per entity type, every wrong and missed merge.
 # EVAL_LABELS=<csv>: another labelled set (e.g. the held-out one) instead of the default.
 eval-entities: setup
-	$(BIN)/python -m data_quality.entity_eval $(if $(EVAL_LABELS),--labels $(EVAL_LABELS))
+	$(BIN)/python -m tools.entity_eval $(if $(EVAL_LABELS),--labels $(EVAL_LABELS))
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions

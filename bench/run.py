@@ -37,8 +37,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.run_audit import STAGES
-from orchestration.sample_data.generator import STORY_ID_RANGE, write
 from orchestration.settings import REPO_ROOT, load_settings, pipeline_subprocess_env
+from tools.sample_data.generator import STORY_ID_RANGE, write
 
 BASE_START = date(2026, 1, 1)
 BASE_DAYS = 30

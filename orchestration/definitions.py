@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from orchestration.assets.checks import gx_mart_suites
-from orchestration.assets.landing import raw_landing
-from orchestration.assets.publish import published_postgres, published_site, published_warehouse
-from orchestration.assets.transform import warehouse_dbt_models
-from orchestration.automation import daily_schedule, landing_directory_sensor, warehouse_job
+from orchestration.automation.jobs import daily_schedule, landing_directory_sensor, warehouse_job
+from orchestration.checks.assets import gx_mart_suites
+from orchestration.landing.assets import raw_landing
+from orchestration.publish.assets import published_postgres, published_site, published_warehouse
 from orchestration.resources import build_resources
 from orchestration.settings import PostgresTarget, Settings, load_postgres_target, load_settings
+from orchestration.transform.assets import warehouse_dbt_models
 
 
 def build_definitions(settings: Settings | None = None, postgres: PostgresTarget | None = None) -> dg.Definitions:

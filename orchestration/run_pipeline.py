@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime
 import dagster as dg
 import duckdb
 
-from orchestration.assets.keys import PUBLISHED_WAREHOUSE
+from orchestration.automation.recovery import wait_for_warehouse
+from orchestration.keys import PUBLISHED_WAREHOUSE
 from orchestration.landing.discover import discover
 from orchestration.partitions import partition_for
-from orchestration.publishing.publisher import read_published_version
-from orchestration.recovery import wait_for_warehouse
+from orchestration.publish.publisher import read_published_version
 from orchestration.settings import Settings, load_settings
 
 

@@ -71,7 +71,7 @@ create table if not exists raw.run_stages (
 );
 
 -- Warehouses created before `load_sequence` existed get it (null on their older rows, which a
--- full refresh stages: orchestration/assets/transform.py refreshes on any model change).
+-- full refresh stages: orchestration/transform/assets.py refreshes on any model change).
 alter table raw.file_loads add column if not exists load_sequence bigint;
 alter table raw.event_records add column if not exists load_sequence bigint;
 """

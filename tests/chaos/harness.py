@@ -37,8 +37,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faults import FAULT_ENV, FAULT_POINTS
-from orchestration.sample_data.generator import write
 from tests.conftest import SAMPLES
+from tools.sample_data.generator import write
 
 REGRESSIONS = Path(__file__).with_name("regressions.json")
 INSTANCE_YAML = Path(__file__).parents[2] / "orchestration" / "instance" / "dagster.yaml"

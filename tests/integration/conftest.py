@@ -81,9 +81,9 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehous
     import shutil
     from datetime import date
 
-    from orchestration.sample_data import build_export
-    from orchestration.sample_data.generator import write_files
     from tests.conftest import SAMPLES
+    from tools.sample_data import build_export
+    from tools.sample_data.generator import write_files
 
     settings = settings_for(tmp_path_factory.mktemp("sample_warehouse"))
     write_files(build_export(events=600, days=5, start=date(2026, 5, 24), seed=7).files, settings.landing_dir)

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from orchestration.sample_data import build_export
-from orchestration.sample_data.generator import write_files
 from orchestration.settings import Settings, parse_byte_size
 from tests.integration.conftest import query, run_pipeline
+from tools.sample_data import build_export
+from tools.sample_data.generator import write_files
 
 pytestmark = pytest.mark.integration
 

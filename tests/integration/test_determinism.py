@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.sample_data.generator import write
 from tests.chaos.harness import published_tables, table_differences
 from tests.integration.conftest import run_pipeline, settings_for
+from tools.sample_data.generator import write
 
 pytestmark = pytest.mark.integration
 

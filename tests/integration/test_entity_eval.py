@@ -5,7 +5,7 @@ merged."""
 
 import pytest
 
-from data_quality.entity_eval import evaluate
+from tools.entity_eval import evaluate
 
 pytestmark = pytest.mark.integration
 

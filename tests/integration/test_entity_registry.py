@@ -14,9 +14,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from data_quality.entity_eval import label_records
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 from tests.integration.conftest import run_pipeline, settings_for
+from tools.entity_eval import label_records
 
 pytestmark = pytest.mark.integration
 

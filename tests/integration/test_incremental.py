@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.sample_data.generator import write
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 from tests.chaos.harness import VOLATILE_COLUMNS, marts_digest
 from tests.conftest import SAMPLES, make_event, write_jsonl
 from tests.integration.conftest import query, run_pipeline, settings_for
+from tools.sample_data.generator import write
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.publish import CHANGED_EVENTS
-from orchestration.publishing.publisher import publish
+from orchestration.publish.assets import CHANGED_EVENTS
+from orchestration.publish.publisher import publish
 from tests.conftest import REPO
 from tests.integration.conftest import SampleWarehouse
 

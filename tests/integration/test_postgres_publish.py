@@ -27,9 +27,9 @@ import pytest
 from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
-from orchestration.assets.publish import PUBLISHED_POSTGRES
 from orchestration.definitions import build_definitions
-from orchestration.publishing.postgres import (
+from orchestration.publish.assets import PUBLISHED_POSTGRES
+from orchestration.publish.postgres import (
     PostgresPublishError,
     PostgresPublishResult,
     TableDoc,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_quality.outcomes import CheckOutcome
-from orchestration.publishing.publisher import read_published_version
+from orchestration.checks.outcomes import CheckOutcome
+from orchestration.publish.publisher import read_published_version
 from orchestration.settings import Settings
 from tests.conftest import make_event, real_event, write_jsonl
 from tests.integration.conftest import query, run_pipeline
@@ -64,7 +64,7 @@ def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> N
             CheckOutcome("fct_events", "gx_event_id_unique", True, "ERROR", "ok"),
         ]
 
-    monkeypatch.setattr("orchestration.assets.checks.validate_tables", validate_with_one_failure)
+    monkeypatch.setattr("orchestration.checks.assets.validate_tables", validate_with_one_failure)
     run = run_pipeline(settings)
     assert not run.result.success
     assert not run.published

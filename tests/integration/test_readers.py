@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.publisher import publish
+from orchestration.publish.publisher import publish
 
 pytestmark = pytest.mark.integration
 

@@ -22,7 +22,7 @@ import pytest
 from dagster._daemon.monitoring.concurrency import execute_concurrency_slots_iteration
 from dagster._daemon.monitoring.run_monitoring import monitor_started_run
 
-from orchestration.recovery import (
+from orchestration.automation.recovery import (
     WAREHOUSE_POOL,
     ProcessCheckingRunLauncher,
     abandonment_reason,
@@ -122,7 +122,7 @@ def test_killed_run_is_failed_with_a_reason_and_its_slot_freed(
 
     kill(holder)
     assert only_run(instance).status == dg.DagsterRunStatus.STARTED  # what a kill leaves
-    with caplog.at_level(logging.WARNING, logger="orchestration.recovery"):
+    with caplog.at_level(logging.WARNING, logger="orchestration.automation.recovery"):
         assert recover_abandoned_runs(instance) == []
     assert only_run(instance).status == dg.DagsterRunStatus.FAILURE
     assert slot_holders(instance) == []
@@ -149,7 +149,7 @@ def test_a_live_holder_is_waited_for_asleep_and_named(
     holder = start_holder(home, tmp_path, seconds=4)
     run = only_run(instance)
     cpu, wall = time.process_time(), time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="orchestration.recovery"):
+    with caplog.at_level(logging.WARNING, logger="orchestration.automation.recovery"):
         wait_for_warehouse(instance, poll_s=0.5, timeout_s=60)
     cpu, wall = time.process_time() - cpu, time.monotonic() - wall
     assert holder.wait(timeout=10) == 0

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.charts import CATEGORICAL, LEVEL_COLORS, LEVELS
-from orchestration.publishing.report import (
+from orchestration.publish.charts import CATEGORICAL, LEVEL_COLORS, LEVELS
+from orchestration.publish.report import (
     CHART_CONFIDENCE,
     CHART_ENTITIES,
     CHART_EVENTS,

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
-from orchestration.sample_data.generator import write
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from tests.conftest import SAMPLES
+from tools.sample_data.generator import write
 
 pytestmark = pytest.mark.integration
 

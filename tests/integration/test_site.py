@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from data_quality.suites import SUITES
-from orchestration.publishing.publisher import read_published_version
-from orchestration.publishing.site import DATA_DOCS, DBT_DOCS, REPORT_PAGE
+from orchestration.checks.suites import SUITES
+from orchestration.publish.publisher import read_published_version
+from orchestration.publish.site import DATA_DOCS, DBT_DOCS, REPORT_PAGE
 from tests.integration.conftest import SampleWarehouse
 
 pytestmark = pytest.mark.integration

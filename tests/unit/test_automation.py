@@ -1,6 +1,6 @@
 """The landing sensor's fingerprint: same files → same run key; any change → a new one."""
 
-from orchestration.automation import landing_state_key
+from orchestration.automation.jobs import landing_state_key
 
 
 def test_landing_state_key_is_order_independent_and_change_sensitive() -> None:
@@ -31,7 +31,7 @@ def test_the_schedule_runs_yesterdays_partition() -> None:
 
     import dagster as dg
 
-    from orchestration.automation import daily_schedule
+    from orchestration.automation.jobs import daily_schedule
 
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 5, 25, 2, 15, tzinfo=UTC))
     request = daily_schedule(context)

@@ -1,9 +1,9 @@
-"""Pairwise scoring of entity resolution (data_quality/entity_eval.py), on hand-counted cases."""
+"""Pairwise scoring of entity resolution (tools/entity_eval.py), on hand-counted cases."""
 
 import polars as pl
 import pytest
 
-from data_quality.entity_eval import label_records, load_labels, score
+from tools.entity_eval import label_records, load_labels, score
 
 
 def assigned(rows: list[tuple[str, str, str, str | None]], confusable: dict[str, str] | None = None) -> pl.DataFrame:

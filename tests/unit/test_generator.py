@@ -1,4 +1,4 @@
-"""Tests for the deterministic sample-export generator (orchestration.sample_data)."""
+"""Tests for the deterministic sample-export generator (tools.sample_data)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from orchestration.sample_data import catalog as C
-from orchestration.sample_data.__main__ import main as cli_main
-from orchestration.sample_data.generator import (
+from tools.sample_data import catalog as C
+from tools.sample_data.__main__ import main as cli_main
+from tools.sample_data.generator import (
     PlantedDefect,
     build_export,
     generate,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from data_quality.invariants import loads_balanced, quarantine_share
+from orchestration.checks.invariants import loads_balanced, quarantine_share
 from orchestration.landing.warehouse_schema import ensure_raw_schema
 
 

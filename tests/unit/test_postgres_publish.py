@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 
-from orchestration.publishing.postgres import (
+from orchestration.publish.postgres import (
     CSV_OPTIONS,
     PostgresPublishError,
     is_leftover,

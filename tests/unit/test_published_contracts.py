@@ -9,7 +9,7 @@ from functools import cache
 
 import pytest
 
-from orchestration.assets.transform import ensure_manifest
+from orchestration.transform.assets import ensure_manifest
 
 
 @cache

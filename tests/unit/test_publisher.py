@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.publisher import ExportDays, publish, read_published_version, rollback
+from orchestration.publish.publisher import ExportDays, publish, read_published_version, rollback
 
 
 def working_db(path: Path, n_events: int) -> Path:

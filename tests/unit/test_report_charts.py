@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from orchestration.publishing.charts import (
+from orchestration.publish.charts import (
     CATEGORICAL,
     LEVEL_COLORS,
     LEVELS,
@@ -24,7 +24,7 @@ from orchestration.publishing.charts import (
     small_multiples,
     stacked_bar_chart,
 )
-from orchestration.publishing.report import (
+from orchestration.publish.report import (
     CHART_IDS,
     MAX_PERIODS,
     Entity,

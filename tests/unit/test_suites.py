@@ -1,9 +1,9 @@
-"""The GX suites fetch only the columns they read (data_quality/suites.py: suite_columns)."""
+"""The GX suites fetch only the columns they read (orchestration/checks/suites.py: suite_columns)."""
 
 from __future__ import annotations
 
-from data_quality.scope import BATCH_SQL, WHOLE_SQL
-from data_quality.suites import SUITES, suite_columns
+from orchestration.checks.scope import BATCH_SQL, WHOLE_SQL
+from orchestration.checks.suites import SUITES, suite_columns
 
 # The expectation keywords that name columns; an expectation with another column keyword must
 # be taught to suite_columns, or its column would not be fetched.

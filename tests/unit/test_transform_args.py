@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from orchestration.assets.transform import (
+from orchestration.transform.assets import (
     build_args,
     keep_parse_state,
     prune_run_targets,

@@ -10,7 +10,7 @@ pairs. A wrong merge is an entity holding mentions of several clusters (a hard n
 the label set names those clusters as look-alikes); a missed merge is a cluster split over
 several entities.
 
-Run it with `make eval-entities` (python -m data_quality.entity_eval).
+Run it with `make eval-entities` (python -m tools.entity_eval).
 """
 
 from __future__ import annotations

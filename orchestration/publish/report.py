@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from orchestration.publishing.charts import (
+from orchestration.publish.charts import (
     BLACK,
     CATEGORICAL,
     LEVEL_COLORS,

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data_quality.outcomes import CheckOutcome
-from data_quality.suites import SUITES
+from orchestration.checks.outcomes import CheckOutcome
+from orchestration.checks.suites import SUITES
 
 if TYPE_CHECKING:
     import pandas as pd

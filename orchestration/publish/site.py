@@ -4,7 +4,7 @@ that built the version, and the Great Expectations Data Docs of the checks that 
 `$WAREHOUSE_DIR/site` is a symbolic link to one complete version's folder
 (`site_versions/<version_id>/`), swapped atomically like the Parquet exports:
 
-    site/index.html               the report (orchestration/publishing/report.py)
+    site/index.html               the report (orchestration/publish/report.py)
     site/dbt-docs/index.html      dbt docs, one file with manifest and catalog inside
     site/data-docs/index.html     GX Data Docs of this version's validations
 """
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.publishing.publisher import remove_stale_sets, set_store, swap_in_set
-from orchestration.publishing.report import write_report
+from orchestration.publish.publisher import remove_stale_sets, set_store, swap_in_set
+from orchestration.publish.report import write_report
 
 REPORT_PAGE = "index.html"
 DBT_DOCS = "dbt-docs"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from data_quality.suites import suite_columns
+from orchestration.checks.suites import suite_columns
 
 # Loads not yet covered by a successful publish: this run's and those of runs that failed since.
 UNPUBLISHED_LOAD_IDS = """
@@ -36,7 +36,7 @@ _BATCH_FILTER: dict[str, str] = {
 
 
 def _select(table: str, where: str) -> str:
-    """Only the columns the table's suite reads (data_quality/suites.py)."""
+    """Only the columns the table's suite reads (orchestration/checks/suites.py)."""
     return f"select {', '.join(suite_columns(table))} from marts.{table} where {where}"
 
 

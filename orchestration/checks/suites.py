@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from data_quality.outcomes import Severity
+from orchestration.checks.outcomes import Severity
 
 VERIFICATION_LEVELS = ["verified", "corroborated", "single_source", "unverified", "disputed"]
 TONES = ["certain", "likely", "possible", "doubtful"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
-from data_quality.outcomes import CheckOutcome
-from data_quality.scope import UNPUBLISHED_LOAD_IDS
+from orchestration.checks.outcomes import CheckOutcome
+from orchestration.checks.scope import UNPUBLISHED_LOAD_IDS
 
 
 def loads_balanced(con: duckdb.DuckDBPyConnection) -> CheckOutcome:

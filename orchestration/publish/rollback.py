@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from orchestration.publishing.publisher import ExportDays, read_published_version, rollback
+from orchestration.publish.publisher import ExportDays, read_published_version, rollback
 from orchestration.settings import load_settings
 
 

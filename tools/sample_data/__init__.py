@@ -1,4 +1,4 @@
-"""Deterministic generator of realistic sample exports (see ``python -m orchestration.sample_data -h``)."""
+"""Deterministic generator of realistic sample exports (see ``python -m tools.sample_data -h``)."""
 
 from .generator import PlantedDefect, build_export, generate, planted_defects, write
 

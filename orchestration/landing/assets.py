@@ -7,8 +7,8 @@ from typing import Any
 
 import dagster as dg
 
-from data_quality import invariants
-from orchestration.assets.keys import (
+from orchestration.checks import invariants
+from orchestration.keys import (
     RAW_EVENT_RECORDS,
     RAW_FILE_LOADS,
     RAW_QUARANTINE,

@@ -11,18 +11,17 @@ from typing import Any, TypedDict
 
 import dagster as dg
 
-from orchestration.assets.checks import gx_mart_suites
-from orchestration.assets.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
-from orchestration.assets.transform import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
+from orchestration.checks.assets import gx_mart_suites
+from orchestration.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
-from orchestration.publishing.postgres import TableDoc, publish_to_postgres
-from orchestration.publishing.publisher import (
+from orchestration.publish.postgres import TableDoc, publish_to_postgres
+from orchestration.publish.publisher import (
     ExportDays,
     new_version_id,
     publish,
     read_published_version,
 )
-from orchestration.publishing.site import dbt_docs_page, publish_site
+from orchestration.publish.site import dbt_docs_page, publish_site
 from orchestration.resources import PostgresPublishResource, WarehouseResource
 from orchestration.run_audit import (
     AUDIT_RUNS_SQL,
@@ -33,6 +32,7 @@ from orchestration.run_audit import (
     staging_batch,
 )
 from orchestration.settings import DBT_EXECUTABLE
+from orchestration.transform.assets import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
 
 PUBLISHED_SITE = dg.AssetKey(["published", "site"])
 PUBLISHED_POSTGRES = dg.AssetKey(["published", "postgres"])

@@ -1,6 +1,6 @@
 """CLI: write a deterministic sample export (one events-YYYY-MM-DD.jsonl per extraction day).
 
-    python -m orchestration.sample_data --events 2000 --days 7 --start 2026-05-24 --seed 7 \\
+    python -m tools.sample_data --events 2000 --days 7 --start 2026-05-24 --seed 7 \\
         --out data/landing [--defect-rate 0.03]
 
 Prints one line per file written and a total. The list of planted defects is not written to OUT
@@ -39,7 +39,7 @@ def _date(text: str) -> date:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m orchestration.sample_data",
+        prog="python -m tools.sample_data",
         description="Generate a deterministic, realistic JSON Lines export of extracted events.",
     )
     parser.add_argument("--events", type=_positive, required=True, help="number of distinct events")
