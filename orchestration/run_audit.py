@@ -5,7 +5,6 @@ marts. A run killed mid-way keeps the rows of the stages it finished."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,102 +41,6 @@ select
 from stages
 group by run_id
 """
-
-
-def staging_batch(con: duckdb.DuckDBPyConnection) -> int:
-    """The newest staging batch (0 before the first build): dbt's incremental high-water mark."""
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'staging' and table_name = 'stg_raw__event_records'"
-    ).fetchall()[0][0]
-    if not exists:
-        return 0
-    batch: int = con.execute("select coalesce(max(staging_batch), 0) from staging.stg_raw__event_records").fetchall()[
-        0
-    ][0]
-    return batch
-
-
-def dbt_rows(con: duckdb.DuckDBPyConnection, batch_before: int) -> dict[str, int]:
-    """What a dbt build processed: records staged by it (incremental: only new ones), the events
-    the event-grained models rebuilt (`int_events_changed`) and the rows those events hold in
-    the marts' facts; `staging_batch` is the build's high-water mark."""
-    staged, batch = con.execute(
-        "select count(*) filter (where staging_batch > ?), coalesce(max(staging_batch), 0) "
-        "from staging.stg_raw__event_records",
-        [batch_before],
-    ).fetchall()[0]
-    events, versions, claims = con.execute(
-        """
-        with changed as (select event_id from intermediate.int_events_changed)
-        select
-            (select count(*) from changed),
-            (select count(*) from marts.fct_event_versions where event_id in (select * from changed)),
-            (select count(*) from marts.fct_claims where event_id in (select * from changed))
-        """
-    ).fetchall()[0]
-    return {
-        "staging_batch": int(batch),
-        "records_staged": int(staged),
-        "events_rebuilt": int(events),
-        "rows_rebuilt_marts": int(events + versions + claims),
-    }
-
-
-def last_transform_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The transform fingerprint of the newest successful dbt build; None when there is none, or
-    when a full refresh was attempted after it and failed (it may have rebuilt some incremental
-    models and not others: only another full refresh makes them agree again)."""
-    ensure_raw_schema(con)
-    rows = con.execute(
-        """
-        select metrics->>'transform_fingerprint' from raw.run_stages as built
-        where stage = 'dbt' and status = 'succeeded'
-            and not exists (
-                select 1 from raw.run_stages as attempt
-                where attempt.stage = 'dbt' and attempt.status = 'failed'
-                    and attempt.metrics->>'full_refresh' = 'true'
-                    and attempt.finished_at > built.finished_at
-            )
-        order by finished_at desc limit 1
-        """
-    ).fetchall()
-    return rows[0][0] if rows else None
-
-
-@dataclass(frozen=True)
-class LastPublish:
-    """The newest successful publish: what it published and the staging batch it reflects."""
-
-    version_id: str
-    staging_batch: int | None
-    full_refresh_since: bool  # a dbt full refresh ran after it (even one that failed half-way)
-
-
-def last_publish(con: duckdb.DuckDBPyConnection) -> LastPublish | None:
-    """The newest successful publish (None: nothing published yet).
-
-    Its staging batch is what the event-grained models and the published marts were last
-    brought up to (`changed_since_batch` for dbt): runs that failed in between leave it behind,
-    so the next run redoes their events too.
-    """
-    ensure_raw_schema(con)
-    rows = con.execute(
-        """
-        select
-            metrics->>'version_id',
-            cast(metrics->>'staging_batch' as bigint),
-            exists (
-                select 1 from raw.run_stages as dbt
-                where dbt.stage = 'dbt' and dbt.metrics->>'full_refresh' = 'true'
-                    and dbt.finished_at > publish.finished_at
-            )
-        from raw.run_stages as publish
-        where stage = 'publish' and status = 'succeeded'
-        order by finished_at desc
-        limit 1
-        """
-    ).fetchall()
-    return LastPublish(rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 
 def record_stage(

@@ -1,4 +1,6 @@
 {#- Incremental intermediate and mart models: the cost of a run follows the events it touched.
+    (The Python side of the same scope, for the build plan, checks, audit and publish:
+    orchestration/incremental.py.)
 
     Staging numbers each build's new records (`staging_batch`). A model that derives rows from
     several records rebuilds only what the new batches affect:

@@ -1,4 +1,6 @@
 {#- Generic tests on an incremental run check the rows the run wrote, not the whole history.
+    (The Python side of the same scope, for the build plan, checks, audit and publish:
+    orchestration/incremental.py.)
 
     A run passes `changed_since_batch` (the staging batch of the last publish; see
     macros/incremental.sql). Then a generic test (unique, not_null, relationships, accepted

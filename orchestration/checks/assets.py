@@ -2,7 +2,7 @@
 
 They run after `dbt build` (whose tests are asset checks of their own) and before publishing:
 an ERROR expectation that fails keeps `published/warehouse` from running. They validate the
-batch (rows of events that received records since the last publish; orchestration/checks/scope.py),
+batch (rows of events that received records since the last publish; orchestration/incremental.py),
 so their cost follows the new data; whole-table invariants are dbt's tests.
 """
 
@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration.checks.gx_validation import validate_tables
-from orchestration.checks.scope import check_queries
-from orchestration.checks.suites import SUITES
+from orchestration.checks.suites import SUITES, check_queries
 from orchestration.faults import fault_point
 from orchestration.keys import WAREHOUSE_POOL, mart_key
 from orchestration.resources import WarehouseResource

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.checks.outcomes import CheckOutcome
-from orchestration.checks.scope import UNPUBLISHED_LOAD_IDS
+from orchestration.incremental import UNPUBLISHED_LOAD_IDS
 
 
 def loads_balanced(con: duckdb.DuckDBPyConnection) -> CheckOutcome:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from orchestration.checks.outcomes import Severity
+from orchestration.incremental import CHECK_BATCH_FILTERS, check_scope
 
 VERIFICATION_LEVELS = ["verified", "corroborated", "single_source", "unverified", "disputed"]
 TONES = ["certain", "likely", "possible", "doubtful"]
@@ -118,3 +121,19 @@ def suite_columns(table: str) -> list[str]:
         for column in kwargs.get("column_list", []):
             columns[column] = None
     return list(columns)
+
+
+def _select(table: str, where: str) -> str:
+    """Only the columns the table's suite reads."""
+    return f"select {', '.join(suite_columns(table))} from marts.{table} where {where}"
+
+
+# What each suite validates: the run's batch (orchestration/incremental.py), or everything.
+BATCH_SQL: dict[str, str] = {table: _select(table, where) for table, where in CHECK_BATCH_FILTERS.items()}
+WHOLE_SQL: dict[str, str] = {table: _select(table, "true") for table in CHECK_BATCH_FILTERS}
+
+
+def check_queries(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
+    """("batch" | "whole", table -> query) for this run (incremental.check_scope)."""
+    scope = check_scope(con)
+    return scope, BATCH_SQL if scope == "batch" else WHOLE_SQL

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 import dagster as dg
 
 from orchestration.checks.assets import gx_mart_suites
+from orchestration.incremental import CHANGED_EVENTS, last_publish, staging_batch
 from orchestration.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.publish.postgres import TableDoc, publish_to_postgres
@@ -23,22 +24,12 @@ from orchestration.publish.publisher import (
 )
 from orchestration.publish.site import dbt_docs_page, publish_site
 from orchestration.resources import PostgresPublishResource, WarehouseResource
-from orchestration.run_audit import (
-    AUDIT_RUNS_SQL,
-    finish_stage,
-    last_publish,
-    recent_runs_markdown,
-    record_stage,
-    staging_batch,
-)
+from orchestration.run_audit import AUDIT_RUNS_SQL, finish_stage, recent_runs_markdown, record_stage
 from orchestration.settings import DBT_EXECUTABLE
 from orchestration.transform.assets import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
 
 PUBLISHED_SITE = dg.AssetKey(["published", "site"])
 PUBLISHED_POSTGRES = dg.AssetKey(["published", "postgres"])
-
-# The events the dbt build rebuilt since the last publish (dbt model int_events_changed).
-CHANGED_EVENTS = "intermediate.int_events_changed"
 
 MART_KEYS = sorted(
     (spec.key for spec in warehouse_dbt_models.specs if spec.group_name == MARTS_GROUP),

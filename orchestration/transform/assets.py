@@ -6,7 +6,6 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,16 +14,11 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.faults import fault_point
+from orchestration.incremental import build_args, dbt_rows, last_publish, last_transform_fingerprint, staging_batch
 from orchestration.keys import WAREHOUSE_POOL
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.resources import WarehouseResource
-from orchestration.run_audit import (
-    dbt_rows,
-    last_publish,
-    last_transform_fingerprint,
-    record_stage,
-    staging_batch,
-)
+from orchestration.run_audit import record_stage
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -75,61 +69,6 @@ def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]
 # The project's dbt unit tests check its code on inputs written by hand, not the data: a run
 # leaves them out (tests/integration/test_dbt_unit_tests.py runs them).
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
-
-# dbt reads the last publish's staging batch from the environment (macros/incremental.sql:
-# given_changed_since_batch): a `--vars` value changes dbt's parse state and would force a full
-# re-parse of the project on every run.
-CHANGED_SINCE_BATCH_ENV = "DBT_CHANGED_SINCE_BATCH"
-
-
-@dataclass(frozen=True)
-class BuildPlan:
-    """How this run's `dbt build` is invoked: arguments, the changed-since batch passed in the
-    environment (None: not passed, every event counts as changed), and why (for the log)."""
-
-    args: list[str]
-    changed_since_batch: int | None
-    why: str
-
-    def env(self) -> dict[str, str]:
-        """The dbt subprocess's environment entry (empty: unset it)."""
-        value = "" if self.changed_since_batch is None else str(self.changed_since_batch)
-        return {CHANGED_SINCE_BATCH_ENV: value}
-
-
-def build_args(
-    full_refresh_requested: bool,
-    published_batch: int | None,
-    last_fingerprint: str | None,
-    fingerprint: str,
-) -> BuildPlan:
-    """The `dbt build` for this run.
-
-    - full refresh when asked (DBT_FULL_REFRESH), when the transform changed since the last
-      successful build (`last_fingerprint`), or when there is no such build to trust (None: a
-      new warehouse, one built before fingerprints were kept, or a failed full refresh since);
-    - otherwise incremental: the event-grained models rebuild the events changed since the
-      staging batch of the last publish (`changed_since_batch`), which the publish then
-      patches in; with no publish on record, every event.
-    """
-    full = ["build", "--full-refresh"]
-    if full_refresh_requested:
-        return BuildPlan(full, None, "full refresh: DBT_FULL_REFRESH is set")
-    if last_fingerprint is None:
-        return BuildPlan(
-            full,
-            None,
-            "full refresh: no successful build to continue from (new warehouse, or the last full refresh failed)",
-        )
-    if last_fingerprint != fingerprint:
-        return BuildPlan(full, None, "full refresh: models, macros or seeds changed since the last successful build")
-    if published_batch is None:
-        return BuildPlan(["build"], None, "incremental, every event: no publish on record")
-    return BuildPlan(
-        ["build"],
-        published_batch,
-        f"incremental: events changed since staging batch {published_batch} (the last publish)",
-    )
 
 
 def keep_parse_state(run_target: Path, project_target: Path) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish.assets import CHANGED_EVENTS
+from orchestration.incremental import CHANGED_EVENTS
 from orchestration.publish.publisher import publish
 from tests.conftest import REPO
 from tests.integration.conftest import SampleWarehouse

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.checks.scope import BATCH_SQL, WHOLE_SQL
-from orchestration.checks.suites import SUITES, suite_columns
+from orchestration.checks.suites import BATCH_SQL, SUITES, WHOLE_SQL, suite_columns
 
 # The expectation keywords that name columns; an expectation with another column keyword must
 # be taught to suite_columns, or its column would not be fetched.

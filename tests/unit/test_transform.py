@@ -1,16 +1,12 @@
-"""How a run chooses between an incremental dbt build and a full refresh."""
+"""The dbt step's own bookkeeping: the transform fingerprint, the parse state handed to the next
+run, old target folders pruned (the build plan itself: tests/unit/test_incremental.py)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from orchestration.transform.assets import (
-    build_args,
-    keep_parse_state,
-    prune_run_targets,
-    transform_fingerprint,
-)
+from orchestration.transform.assets import keep_parse_state, prune_run_targets, transform_fingerprint
 
 
 def _project(root: Path) -> Path:
@@ -29,31 +25,6 @@ def test_fingerprint_follows_models_not_tests(tmp_path: Path) -> None:
     assert transform_fingerprint(project) == before
     (project / "models" / "m.sql").write_text("select 2")
     assert transform_fingerprint(project) != before
-
-
-def test_incremental_since_the_last_publish() -> None:
-    plan = build_args(False, 7, "abc", "abc")
-    assert plan.args == ["build"]  # no --vars: they would force a full re-parse every run
-    assert plan.env() == {"DBT_CHANGED_SINCE_BATCH": "7"}
-    assert "since staging batch 7" in plan.why
-
-
-def test_full_refresh_when_asked_or_when_the_transform_changed() -> None:
-    asked = build_args(True, 7, "abc", "abc")
-    assert asked.args == ["build", "--full-refresh"] and asked.env() == {"DBT_CHANGED_SINCE_BATCH": ""}
-    changed = build_args(False, 7, "abc", "def")
-    assert changed.args == ["build", "--full-refresh"] and "changed" in changed.why
-
-
-def test_every_event_when_nothing_was_published_yet() -> None:
-    plan = build_args(False, None, "abc", "abc")
-    assert plan.args == ["build"] and plan.env() == {"DBT_CHANGED_SINCE_BATCH": ""}
-
-
-def test_full_refresh_without_a_successful_build_to_continue_from() -> None:
-    # a new warehouse, one built before fingerprints were kept, or a failed full refresh since
-    plan = build_args(False, 7, None, "abc")
-    assert plan.args == ["build", "--full-refresh"] and "no successful build" in plan.why
 
 
 def test_the_run_parse_state_is_handed_back_for_the_next_run(tmp_path: Path) -> None:
