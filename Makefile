@@ -20,11 +20,12 @@ START ?= 2026-05-24
 SEED ?= 7
 OUT ?= $(LANDING_DIR)
 
-.PHONY: setup run pipeline rebuild dev docs generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-unit test-integration lint manifest clean help
+.PHONY: setup run pipeline rebuild dev docs generate rollback chaos fuzz bench bench-smoke bench-entities eval-entities test test-fast test-integration lint manifest clean help
 
 help:
 	@echo "make run       set up, land the bundled sample data, run the pipeline once, print a summary"
 	@echo "make test      set up and run the whole test suite"
+	@echo "make test-fast the unit tests only (under a minute)"
 	@echo "make lint      ruff (lint and format check), mypy --strict, sqlfluff on the dbt models"
 	@echo "make pipeline  run the pipeline once over \$$LANDING_DIR into \$$WAREHOUSE_DIR"
 	@echo "make rebuild   the pipeline with dbt --full-refresh (after changing an incremental model)"
@@ -142,8 +143,9 @@ lint: setup $(LINT_VENV)/.installed
 test: setup $(DUCKDB14_VENV)/.installed
 	$(BIN)/python -m pytest
 
-test-unit: setup
-	$(BIN)/python -m pytest tests/unit
+# The edit loop: the unit tests only (pure, no dbt build), in well under a minute.
+test-fast: setup
+	$(BIN)/python -m pytest tests/unit -q
 
 test-integration: setup $(DUCKDB14_VENV)/.installed
 	$(BIN)/python -m pytest tests/integration

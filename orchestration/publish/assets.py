@@ -3,7 +3,6 @@ from that published copy, the analysts' site (report, dbt docs, Data Docs) and, 
 the PostgreSQL copy for BI tools."""
 
 import json
-import shutil
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from orchestration.publish.publisher import (
 )
 from orchestration.publish.site import dbt_docs_page, publish_site
 from orchestration.resources import PostgresPublishResource, WarehouseResource
+from orchestration.retention import remove_all_but_newest
 from orchestration.run_audit import AUDIT_RUNS_SQL, finish_stage, recent_runs_markdown, record_stage
 from orchestration.settings import DBT_EXECUTABLE
 from orchestration.transform.assets import DBT_PROJECT, transform_fingerprint, warehouse_dbt_models
@@ -181,9 +181,7 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 def prune_data_docs(data_docs_dir: Path, keep: int) -> None:
     """Keep the Data Docs of the last `keep` runs that did not publish (failed checks among
     them: what an engineer opens to see why); a published run's were moved into its site."""
-    runs = sorted((p for p in data_docs_dir.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime_ns)
-    for old in runs[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+    remove_all_but_newest((p for p in data_docs_dir.glob("*") if p.is_dir()), keep)
 
 
 def mart_docs(manifest: Path) -> dict[str, TableDoc]:

@@ -32,6 +32,8 @@ import pyarrow.csv as pa_csv
 from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from orchestration.sql_text import quote_identifier
+
 log = logging.getLogger(__name__)
 
 LOADING = "__loading_"
@@ -139,10 +141,6 @@ def text_expression(value: str, duckdb_type: str) -> str:
     return f"CAST({value} AS VARCHAR)"
 
 
-def duckdb_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def staging_schemas(schema: str, version_id: str) -> tuple[str, str]:
     """(loading, retired) schema names of one publish: `<schema>__loading_<version>`, ...
 
@@ -199,7 +197,7 @@ def plan_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
         elif pg_type is None:
             refused.append(f"{table}.{column} ({duckdb_type})")
         else:
-            expression = text_expression(duckdb_identifier(column), duckdb_type)
+            expression = text_expression(quote_identifier(column), duckdb_type)
             columns.setdefault(table, []).append(Column(column, pg_type, expression))
     if refused:
         raise PostgresPublishError(f"cannot publish DuckDB column(s) to PostgreSQL: {', '.join(refused)}")
@@ -245,7 +243,7 @@ def _copy_rows(cur: psycopg.Cursor, duck: duckdb.DuckDBPyConnection, table: Tabl
     """Stream `table`'s rows from DuckDB into `target` as CSV, one Arrow batch at a time."""
     select = ", ".join(column.expression for column in table.columns)
     reader: pa.RecordBatchReader = duck.sql(
-        f"select {select} from main.{duckdb_identifier(table.name)}"
+        f"select {select} from main.{quote_identifier(table.name)}"
     ).to_arrow_reader(BATCH_ROWS)
     names = sql.SQL(", ").join(sql.Identifier(column.name) for column in table.columns)
     # FREEZE: the table was created in this transaction, so its rows can be written frozen and
@@ -291,7 +289,7 @@ def _load(
             )
             cur.execute(sql.SQL("create table {} ({})").format(target, definition))
             _copy_rows(cur, duck, table, target)
-            expected = duck.execute(f"select count(*) from main.{duckdb_identifier(table.name)}").fetchall()
+            expected = duck.execute(f"select count(*) from main.{quote_identifier(table.name)}").fetchall()
             loaded = cur.execute(sql.SQL("select count(*) from {}").format(target)).fetchall()
             if loaded != expected:
                 raise PostgresPublishError(

@@ -22,7 +22,9 @@ from typing import Any
 import duckdb
 
 from orchestration.faults import fault_point
+from orchestration.retention import remove_all_but_newest
 from orchestration.settings import NO_COMPACTION
+from orchestration.sql_text import quote_identifier, quote_literal
 
 PUBLISHED_SCHEMA = "marts"
 STORAGE_VERSION = "v1.4.0"
@@ -37,15 +39,6 @@ class PublishResult:
     row_counts: dict[str, int]
     mode: str  # "patched": the previous file with the changed events replaced; "copied": whole
     rows_written: int  # rows written into the new file (all of them when copied)
-
-
-def _quote(identifier: str) -> str:
-    """Quote a catalog identifier (table names come from DuckDB's catalog, never from data)."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
@@ -128,8 +121,8 @@ def _event_days(con: duckdb.DuckDBPyConnection, catalog: str, days: ExportDays, 
     return {
         row[0]
         for row in con.execute(
-            f"select distinct strftime(cast({_quote(days.day_column)} as date), '%Y-%m-%d') "
-            f"from {catalog}.main.{_quote(days.events_table)} where event_id in {changed}"
+            f"select distinct strftime(cast({quote_identifier(days.day_column)} as date), '%Y-%m-%d') "
+            f"from {catalog}.main.{quote_identifier(days.events_table)} where event_id in {changed}"
         ).fetchall()
     }
 
@@ -145,24 +138,24 @@ def _export_table_by_day(
     (previous set's folder of this table, changed days), only the changed days are written and
     every other day's file is hard-linked from the previous set (Parquet files are immutable)."""
     folder.mkdir()
-    day = f"strftime(cast(events.{_quote(days.day_column)} as date), '%Y-%m-%d')"
+    day = f"strftime(cast(events.{quote_identifier(days.day_column)} as date), '%Y-%m-%d')"
     if table == days.events_table:  # it holds the day itself: no join with itself
-        query = f"select events.*, {day} as export_day from pub.main.{_quote(table)} as events"
+        query = f"select events.*, {day} as export_day from pub.main.{quote_identifier(table)} as events"
     else:
         query = (
-            f"select rows.*, {day} as export_day from pub.main.{_quote(table)} as rows "
-            f"inner join pub.main.{_quote(days.events_table)} as events using (event_id)"
+            f"select rows.*, {day} as export_day from pub.main.{quote_identifier(table)} as rows "
+            f"inner join pub.main.{quote_identifier(days.events_table)} as events using (event_id)"
         )
     if reuse is not None:
         previous, changed = reuse
         for part in previous.glob("*.parquet"):
             if DAY_FILE.fullmatch(part.name) and part.name[:10] not in changed:
                 os.link(part, folder / part.name)
-        query += f" where {day} in ({', '.join(_sql_string(d) for d in sorted(changed))})"
+        query += f" where {day} in ({', '.join(quote_literal(d) for d in sorted(changed))})"
     written = folder / ".partitions.tmp"
     if reuse is None or reuse[1]:
         con.execute(
-            f"copy ({query}) to {_sql_string(str(written))} "
+            f"copy ({query}) to {quote_literal(str(written))} "
             "(format parquet, compression zstd, partition_by (export_day))"
         )
     for directory in written.iterdir() if written.exists() else []:  # export_day=YYYY-MM-DD/data_N.parquet
@@ -175,8 +168,8 @@ def _export_table_by_day(
     if not any(folder.glob("*.parquet")):
         # No rows: one empty file keeps the folder readable (`<table>/*.parquet`) with its columns.
         con.execute(
-            f"copy (select * from pub.main.{_quote(table)} limit 0) to "
-            f"{_sql_string(str(folder / EMPTY_FILE))} (format parquet)"
+            f"copy (select * from pub.main.{quote_identifier(table)} limit 0) to "
+            f"{quote_literal(str(folder / EMPTY_FILE))} (format parquet)"
         )
 
 
@@ -201,7 +194,7 @@ def _export_parquet(
     staging = store / f".{tag}.tmp"
     staging.mkdir(parents=True)
     with duckdb.connect() as con:
-        con.execute(f"attach {_sql_string(str(db_file))} as pub (read_only)")
+        con.execute(f"attach {quote_literal(str(db_file))} as pub (read_only)")
         tables = _tables(con, "pub", "main")
         by_day = _event_grained(con, "pub", "main") if days and days.events_table in tables else set()
         for number, table in enumerate(tables):
@@ -211,10 +204,9 @@ def _export_parquet(
                     reuse = (previous / table, changed_days)
                 _export_table_by_day(con, table, staging / table, days, reuse)
             else:
-                target = _sql_string(str(staging / f"{table}.parquet"))
-                con.execute(
-                    f"copy (select * from pub.main.{_quote(table)}) to {target} (format parquet, compression zstd)"
-                )
+                target = quote_literal(str(staging / f"{table}.parquet"))
+                source = f"pub.main.{quote_identifier(table)}"
+                con.execute(f"copy (select * from {source}) to {target} (format parquet, compression zstd)")
             if number == 2:
                 fault_point("publish_mid_exports")
     for export in staging.rglob("*.parquet"):
@@ -235,10 +227,8 @@ def swap_in_set(staging: Path, link: Path, tag: str, keep: int) -> Path:
         shutil.rmtree(link)  # the layout before versioned sets: a plain directory
     os.replace(new_link, link)  # the atomic step
     _fsync_dir(link.parent)
-    sets = sorted(store.iterdir(), key=lambda path: path.stat().st_mtime_ns)
-    for old in sets[:-keep]:
-        if old != complete and not old.name.startswith("."):
-            shutil.rmtree(old)
+    # dot-named entries are other publishes' sets still being built
+    remove_all_but_newest((p for p in store.iterdir() if p != complete and not p.name.startswith(".")), keep - 1)
     return complete
 
 
@@ -271,9 +261,9 @@ def _fragmented(con: duckdb.DuckDBPyConnection, catalog: str, tables: list[str])
         groups, stored = con.execute(
             "select count(distinct row_group_id), coalesce(sum(count), 0) "
             "from pragma_storage_info(?) where column_path = '[0]'",
-            [f"{catalog}.main.{_quote(table)}"],
+            [f"{catalog}.main.{quote_identifier(table)}"],
         ).fetchall()[0]
-        live = con.execute(f"select count(*) from {catalog}.main.{_quote(table)}").fetchall()[0][0]
+        live = con.execute(f"select count(*) from {catalog}.main.{quote_identifier(table)}").fetchall()[0][0]
         needed = max(1, -(-live // ROW_GROUP_ROWS))
         if stored - live > max(live // 4, ROW_GROUP_ROWS) or groups - needed > max(needed, 8):
             return True
@@ -303,7 +293,7 @@ def _build_published_file(
     # A patch appends its rows as new row groups instead of rewriting the file's tail (1.7 s of
     # a 300k-event patch); the file is compacted by rewriting it whole when it has fragmented.
     with duckdb.connect(config=NO_COMPACTION) as con:
-        con.execute(f"attach {_sql_string(str(working_db))} as src (read_only)")
+        con.execute(f"attach {quote_literal(str(working_db))} as src (read_only)")
         tables = _tables(con, "src", PUBLISHED_SCHEMA)
         if not tables:
             raise RuntimeError(f"nothing to publish: {working_db} has no {PUBLISHED_SCHEMA} tables")
@@ -311,7 +301,7 @@ def _build_published_file(
         event_grained = {table for table, column, _ in shapes if column == "event_id"}
         if patch is not None:
             previous_db, changed_table = patch
-            con.execute(f"attach {_sql_string(str(previous_db))} as prev (read_only)")
+            con.execute(f"attach {quote_literal(str(previous_db))} as prev (read_only)")
             previous_tables = set(_tables(con, "prev", "main")) - {"audit_publish", *extra_tables}
             same = previous_tables == set(tables) and shapes == _mart_shapes(con, "prev", "main", tables)
             compact = same and _fragmented(con, "prev", sorted(event_grained))
@@ -320,15 +310,17 @@ def _build_published_file(
                 shutil.copyfile(previous_db, target)
                 mode, changed = "patched", f"(select event_id from src.{changed_table})"
         if mode == "patched":
-            con.execute(f"attach {_sql_string(str(target))} as pub")
+            con.execute(f"attach {quote_literal(str(target))} as pub")
         else:
-            con.execute(f"attach {_sql_string(str(target))} as pub (storage_version {_sql_string(STORAGE_VERSION)})")
+            con.execute(
+                f"attach {quote_literal(str(target))} as pub (storage_version {quote_literal(STORAGE_VERSION)})"
+            )
         day_split = days if mode == "patched" and days and days.events_table in tables else None
         if day_split is not None:
             changed_days = _event_days(con, "pub", day_split, changed)
         for table in tables:
-            source = f"src.{PUBLISHED_SCHEMA}.{_quote(table)}"
-            published = f"pub.main.{_quote(table)}"
+            source = f"src.{PUBLISHED_SCHEMA}.{quote_identifier(table)}"
+            published = f"pub.main.{quote_identifier(table)}"
             if mode == "copied":
                 con.execute(f"create table {published} as select * from {source}")
                 continue
@@ -342,10 +334,12 @@ def _build_published_file(
         if day_split is not None and changed_days is not None:
             changed_days |= _event_days(con, "pub", day_split, changed)
         for table, query in extra_tables.items():
-            con.execute(f"create or replace table pub.main.{_quote(table)} as {query.format(schema='src.raw')}")
+            con.execute(
+                f"create or replace table pub.main.{quote_identifier(table)} as {query.format(schema='src.raw')}"
+            )
         row_counts: dict[str, int] = {}
         for table in [*tables, *extra_tables]:
-            row_counts[table] = con.execute(f"select count(*) from pub.main.{_quote(table)}").fetchall()[0][0]
+            row_counts[table] = con.execute(f"select count(*) from pub.main.{quote_identifier(table)}").fetchall()[0][0]
         # One row that tells readers which complete version they are looking at.
         con.execute(
             "create or replace table pub.main.audit_publish as select ? as version_id, "
@@ -364,8 +358,8 @@ def _versions_dir(published_db: Path) -> Path:
 
 
 def _prune_versions(published_db: Path, keep: int) -> None:
-    for old in sorted(_versions_dir(published_db).glob("*.duckdb"))[:-keep]:
-        old.unlink()
+    # version ids sort by time (new_version_id); a rollback's hard link keeps an old mtime
+    remove_all_but_newest(_versions_dir(published_db).glob("*.duckdb"), keep, newest_by=lambda path: path.name)
 
 
 def publish(

@@ -18,6 +18,7 @@ from orchestration.incremental import build_args, dbt_rows, last_publish, last_t
 from orchestration.keys import WAREHOUSE_POOL
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.resources import WarehouseResource
+from orchestration.retention import remove_all_but_newest
 from orchestration.run_audit import record_stage
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
@@ -55,15 +56,8 @@ def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]
     """Delete all but the `keep` newest invocation folders of `current`'s step (`current`, the
     folder of the invocation that just ran, is always kept); returns the folders deleted."""
     step = current.name.split("-", 1)[0]
-    runs = sorted(
-        (p for p in current.parent.glob(f"{step}-*") if p.is_dir() and p != current),
-        key=lambda p: p.stat().st_mtime_ns,
-        reverse=True,
-    )
-    stale = runs[max(keep - 1, 0) :]
-    for folder in stale:
-        shutil.rmtree(folder, ignore_errors=True)
-    return stale
+    others = (p for p in current.parent.glob(f"{step}-*") if p.is_dir() and p != current)
+    return remove_all_but_newest(others, max(keep - 1, 0))
 
 
 # The project's dbt unit tests check its code on inputs written by hand, not the data: a run

@@ -37,6 +37,7 @@ from orchestration.publish.postgres import (
     publish_to_postgres,
 )
 from orchestration.settings import PostgresTarget
+from orchestration.sql_text import quote_identifier
 from tests.conftest import make_event, write_jsonl
 from tests.integration.conftest import SampleWarehouse, run_pipeline, settings_for
 
@@ -145,7 +146,7 @@ def assert_tables_equal(duckdb_file: Path, dsn: str) -> dict[str, int]:
             names = [name for name, _ in table_columns]
             types = [data_type for _, data_type in table_columns]
             duck_rows = duck.execute(
-                f"select {', '.join(map(duckdb_quote, names))} from main.{duckdb_quote(table)}"
+                f"select {', '.join(map(quote_identifier, names))} from main.{quote_identifier(table)}"
             ).fetchall()
             # jsonb as text: psycopg would load a JSON null as None, like an SQL NULL.
             selected = [
@@ -162,10 +163,6 @@ def assert_tables_equal(duckdb_file: Path, dsn: str) -> dict[str, int]:
 
 def multiset(rows: list[tuple], types: list[str]) -> Counter:
     return Counter(tuple(map(normalised, row, types)) for row in rows)
-
-
-def duckdb_quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @pytest.mark.usefixtures("server_dsn")  # first: no server, no pipeline run just to skip
