@@ -9,6 +9,9 @@ LANDING_DIR ?= data/landing
 WAREHOUSE_DIR ?= warehouse
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export LANDING_DIR WAREHOUSE_DIR DAGSTER_HOME
+# dbt's manifest: rebuilt by `make setup` whenever a file of the dbt project is newer.
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) dbt_project/dbt_project.yml
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
@@ -39,7 +42,7 @@ help:
 	@echo "make eval-entities  entity resolution scored on the labelled set (precision, recall, merges)"
 	@echo "make fuzz      FUZZ_SECONDS=N: coverage-guided fuzzing of both parsers (atheris)"
 
-setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(MANIFEST)
 
 # The pinned stack: pyproject.toml names direct dependencies; requirements/constraints.txt pins
 # every package (unpinned, pip backtracks to ancient dagster-dbt / dbt-core).
@@ -70,8 +73,12 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/instance/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp $< $@
 
-manifest: setup
+# dbt parse writes it; the Dagster definitions read it (they never parse the project on import).
+$(MANIFEST): $(STAMP) $(DBT_FILES)
 	cd dbt_project && WAREHOUSE_DB_PATH=:memory: ../$(BIN)/dbt parse --quiet --profiles-dir .
+	touch $@
+
+manifest: $(MANIFEST)
 
 generate: setup
 	$(BIN)/python -m tools.sample_data --events $(EVENTS) --days $(DAYS) --start $(START) --seed $(SEED) --out $(OUT)

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     # Dagster's console logger reports the run; other libraries speak up only with warnings.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("dagster").propagate = False  # it has its own console handler
-    from orchestration.definitions import defs  # after logging: definitions parse dbt if needed
+    from orchestration.definitions import defs  # after logging: Dagster configures its loggers on import
 
     settings = load_settings()
     before = read_published_version(settings.published_db)

@@ -3,7 +3,6 @@
 import hashlib
 import os
 import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.resources import WarehouseResource
 from orchestration.retention import remove_all_but_newest
 from orchestration.run_audit import record_stage
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -79,18 +78,14 @@ def keep_parse_state(run_target: Path, project_target: Path) -> bool:
     return True
 
 
-def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """`dbt parse` when the manifest is missing or older than the project's files.
-
-    Deployments build it ahead (`make manifest`); this keeps a fresh clone and an edited model
-    from ever running against a stale graph.
-    """
+def current_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """dbt's manifest of the project, which `make manifest` (part of `make setup`) writes with
+    `dbt parse`. Importing the definitions never parses the project itself: a missing or stale
+    manifest is an error that says what to run, so an edited model never meets an old graph."""
     if _manifest_is_stale(Path(project.project_dir), project.manifest_path):
-        subprocess.run(
-            [str(DBT_EXECUTABLE), "parse", "--quiet", "--profiles-dir", str(project.profiles_dir)],
-            cwd=project.project_dir,
-            check=True,
-            env={**os.environ, "WAREHOUSE_DB_PATH": os.environ.get("WAREHOUSE_DB_PATH", ":memory:")},
+        raise RuntimeError(
+            f"dbt's manifest {project.manifest_path} is missing or older than the dbt project's files: "
+            "run `make manifest` (any make target that runs the pipeline does it first)"
         )
     return project.manifest_path
 
@@ -115,7 +110,7 @@ TRANSLATOR = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=current_manifest(),
     project=DBT_PROJECT,
     dagster_dbt_translator=TRANSLATOR,
     pool=WAREHOUSE_POOL,

@@ -9,12 +9,12 @@ from functools import cache
 
 import pytest
 
-from orchestration.transform.assets import ensure_manifest
+from orchestration.transform.assets import current_manifest
 
 
 @cache
 def manifest() -> dict:
-    return json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    return json.loads(current_manifest().read_text(encoding="utf-8"))
 
 
 def published_models() -> list[dict]:
