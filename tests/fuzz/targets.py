@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.discover import discover
-from orchestration.landing.loader import load_files, page_candidate
+from orchestration.landing.loader import load_files
 from orchestration.landing.page_parser import PageParseError, parse_event_page
+from orchestration.landing.reading import page_candidate
 
 LOADED_AT = datetime(2026, 6, 1, tzinfo=UTC)
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.landing.discover import discover
-from orchestration.landing.loader import MAX_LINE_BYTES, load_files, page_candidate, split_export_lines
+from orchestration.landing.loader import load_files
 from orchestration.landing.page_parser import PageParseError, parse_event_page
+from orchestration.landing.reading import MAX_LINE_BYTES, page_candidate, split_export_lines
 from tests.conftest import SAMPLES, real_event
 
 LOADED_AT = datetime(2026, 6, 1, tzinfo=UTC)

@@ -12,7 +12,8 @@ import pytest
 
 from orchestration.landing import loader
 from orchestration.landing.discover import discover
-from orchestration.landing.loader import load_files, split_export_lines
+from orchestration.landing.loader import load_files
+from orchestration.landing.reading import split_export_lines
 from tests.conftest import SAMPLES, make_event, real_event, write_jsonl
 
 LOADED_AT = datetime(2026, 6, 1, tzinfo=UTC)
