@@ -7,16 +7,26 @@ stays importable (and reviewable) without paying GX's import cost.
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 import duckdb
 
 from orchestration.checks.outcomes import Severity
 from orchestration.incremental import CHECK_BATCH_FILTERS, check_scope
+from orchestration.settings import DBT_PROJECT_DIR
 
-VERIFICATION_LEVELS = ["verified", "corroborated", "single_source", "unverified", "disputed"]
-TONES = ["certain", "likely", "possible", "doubtful"]
-ENTITY_TYPES = ["military_unit", "location", "organization", "person", "weapon_system", "unknown"]
+
+def seed_values(seed: str, column: str) -> list[str]:
+    """A column of one of the dbt project's seeds: the vocabularies live there, once."""
+    with (DBT_PROJECT_DIR / "seeds" / f"{seed}.csv").open(encoding="utf-8", newline="") as rows:
+        return [row[column] for row in csv.DictReader(rows)]
+
+
+VERIFICATION_LEVELS = seed_values("verification_levels", "verification_level")
+TONES = seed_values("tone_weights", "tone")
+# a mention whose type is not in the vocabulary is kept, as entity type 'unknown'
+ENTITY_TYPES = [*seed_values("entity_types", "entity_type"), "unknown"]
 QUALITY_FLAGS = [
     "source_count_mismatch",
     "sources_list_mismatch",
