@@ -14,13 +14,10 @@ from orchestration.checks.assets import gx_mart_suites
 from orchestration.incremental import CHANGED_EVENTS, last_publish, staging_batch
 from orchestration.keys import MARTS_GROUP, PUBLISHED_WAREHOUSE, WAREHOUSE_POOL
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
+from orchestration.publish.atomic_sets import new_version_id
+from orchestration.publish.exports import ExportDays
 from orchestration.publish.postgres import TableDoc, publish_to_postgres
-from orchestration.publish.publisher import (
-    ExportDays,
-    new_version_id,
-    publish,
-    read_published_version,
-)
+from orchestration.publish.publisher import publish, read_published_version
 from orchestration.publish.site import dbt_docs_page, publish_site
 from orchestration.resources import PostgresPublishResource, WarehouseResource
 from orchestration.retention import remove_all_but_newest

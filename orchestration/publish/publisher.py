@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -22,11 +21,15 @@ from typing import Any
 import duckdb
 
 from orchestration.faults import fault_point
+from orchestration.publish.atomic_sets import fsync_dir, fsync_file, new_version_id, remove_stale_sets
+from orchestration.publish.exports import ExportDays, catalog_tables, event_days, export_parquet
 from orchestration.retention import remove_all_but_newest
 from orchestration.settings import NO_COMPACTION
 from orchestration.sql_text import quote_identifier, quote_literal
 
 PUBLISHED_SCHEMA = "marts"
+
+
 STORAGE_VERSION = "v1.4.0"
 
 
@@ -41,200 +44,11 @@ class PublishResult:
     rows_written: int  # rows written into the new file (all of them when copied)
 
 
-def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
-    """Table names of an attached database's schema, from DuckDB's catalog (never from data)."""
-    return [
-        row[0]
-        for row in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_catalog = ? and table_schema = ? order by table_name",
-            [catalog, schema],
-        ).fetchall()
-    ]
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
 def _remove_stale_staging(published_db: Path, exports_dir: Path) -> None:
     """Drop what a publish killed half-way left behind. Safe: publishing is serialised (pool)."""
     for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp"):
         leftover.unlink()
     remove_stale_sets(exports_dir)
-
-
-def remove_stale_sets(link: Path) -> None:
-    """Drop the half-built sets and links of `link` (see `swap_in_set`) a killed run left."""
-    for leftover in [*link.parent.glob(f".{link.name}.*.tmp"), *set_store(link).glob(".*.tmp")]:
-        if leftover.is_symlink() or leftover.is_file():
-            leftover.unlink()
-        else:
-            shutil.rmtree(leftover)
-
-
-def set_store(link: Path) -> Path:
-    """Where each version's set lives (`<link>_versions/`); `link` points to the current one."""
-    return link.with_name(f"{link.name}_versions")
-
-
-@dataclass(frozen=True)
-class ExportDays:
-    """Split the Parquet export of every event-grained table (one with an `event_id` column) by
-    the day its event was first extracted, `<table>/<YYYY-MM-DD>.parquet`, so that a patched
-    publish rewrites only the days its changed events fall on and links the other days' files
-    from the previous set. The day comes from `events_table.day_column`."""
-
-    events_table: str = "fct_events"
-    day_column: str = "first_extracted_at"
-
-
-# The files of a day-split export: `<YYYY-MM-DD>.parquet` (or `.<n>.parquet` when DuckDB wrote
-# several), and `empty.parquet` when the table has no rows at all (never reused by a patch).
-DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}(\.\d+)?\.parquet")
-EMPTY_FILE = "empty.parquet"
-
-
-def _event_grained(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
-    """The tables of `catalog.schema` that have an `event_id` column (one catalog query)."""
-    return {
-        row[0]
-        for row in con.execute(
-            "select distinct table_name from information_schema.columns where table_catalog = ? "
-            "and table_schema = ? and column_name = 'event_id'",
-            [catalog, schema],
-        ).fetchall()
-    }
-
-
-def _event_days(con: duckdb.DuckDBPyConnection, catalog: str, days: ExportDays, changed: str) -> set[str]:
-    """The export days of the events listed by the query `changed`, in `catalog`'s events table."""
-    return {
-        row[0]
-        for row in con.execute(
-            f"select distinct strftime(cast({quote_identifier(days.day_column)} as date), '%Y-%m-%d') "
-            f"from {catalog}.main.{quote_identifier(days.events_table)} where event_id in {changed}"
-        ).fetchall()
-    }
-
-
-def _export_table_by_day(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    folder: Path,
-    days: ExportDays,
-    reuse: tuple[Path, set[str]] | None,
-) -> None:
-    """`table`'s rows as `folder/<day>.parquet` files, one per export day. With `reuse` =
-    (previous set's folder of this table, changed days), only the changed days are written and
-    every other day's file is hard-linked from the previous set (Parquet files are immutable)."""
-    folder.mkdir()
-    day = f"strftime(cast(events.{quote_identifier(days.day_column)} as date), '%Y-%m-%d')"
-    if table == days.events_table:  # it holds the day itself: no join with itself
-        query = f"select events.*, {day} as export_day from pub.main.{quote_identifier(table)} as events"
-    else:
-        query = (
-            f"select rows.*, {day} as export_day from pub.main.{quote_identifier(table)} as rows "
-            f"inner join pub.main.{quote_identifier(days.events_table)} as events using (event_id)"
-        )
-    if reuse is not None:
-        previous, changed = reuse
-        for part in previous.glob("*.parquet"):
-            if DAY_FILE.fullmatch(part.name) and part.name[:10] not in changed:
-                os.link(part, folder / part.name)
-        query += f" where {day} in ({', '.join(quote_literal(d) for d in sorted(changed))})"
-    written = folder / ".partitions.tmp"
-    if reuse is None or reuse[1]:
-        con.execute(
-            f"copy ({query}) to {quote_literal(str(written))} "
-            "(format parquet, compression zstd, partition_by (export_day))"
-        )
-    for directory in written.iterdir() if written.exists() else []:  # export_day=YYYY-MM-DD/data_N.parquet
-        parts = sorted(directory.glob("*.parquet"))
-        export_day = directory.name.split("=", 1)[1]
-        for number, part in enumerate(parts):
-            name = f"{export_day}.parquet" if len(parts) == 1 else f"{export_day}.{number}.parquet"
-            os.rename(part, folder / name)
-    shutil.rmtree(written, ignore_errors=True)
-    if not any(folder.glob("*.parquet")):
-        # No rows: one empty file keeps the folder readable (`<table>/*.parquet`) with its columns.
-        con.execute(
-            f"copy (select * from pub.main.{quote_identifier(table)} limit 0) to "
-            f"{quote_literal(str(folder / EMPTY_FILE))} (format parquet)"
-        )
-
-
-def _export_parquet(
-    db_file: Path,
-    exports_dir: Path,
-    tag: str,
-    keep: int = 5,
-    days: ExportDays | None = None,
-    changed_days: set[str] | None = None,
-) -> None:
-    """Every table of a published file as Parquet in `exports_dir`, as one set:
-    `<table>.parquet`, or `<table>/<day>.parquet` for event-grained tables when `days` is given.
-
-    `exports_dir` is a symbolic link to a complete directory of one version (with its
-    `audit_publish.parquet`), swapped by one atomic rename: a reader that resolves the link once
-    reads one version's files, never a mix. The last `keep` sets are kept. `changed_days` (a
-    patched publish) lets the day files of unchanged days be linked from the current set.
-    """
-    store = set_store(exports_dir)
-    previous = exports_dir.resolve() if exports_dir.is_symlink() else None
-    staging = store / f".{tag}.tmp"
-    staging.mkdir(parents=True)
-    with duckdb.connect() as con:
-        con.execute(f"attach {quote_literal(str(db_file))} as pub (read_only)")
-        tables = _tables(con, "pub", "main")
-        by_day = _event_grained(con, "pub", "main") if days and days.events_table in tables else set()
-        for number, table in enumerate(tables):
-            if days is not None and table in by_day:
-                reuse = None
-                if previous is not None and changed_days is not None and (previous / table).is_dir():
-                    reuse = (previous / table, changed_days)
-                _export_table_by_day(con, table, staging / table, days, reuse)
-            else:
-                target = quote_literal(str(staging / f"{table}.parquet"))
-                source = f"pub.main.{quote_identifier(table)}"
-                con.execute(f"copy (select * from {source}) to {target} (format parquet, compression zstd)")
-            if number == 2:
-                fault_point("publish_mid_exports")
-    for export in staging.rglob("*.parquet"):
-        _fsync_file(export)
-    swap_in_set(staging, exports_dir, tag, keep)
-
-
-def swap_in_set(staging: Path, link: Path, tag: str, keep: int) -> Path:
-    """Make the complete directory `staging` (inside `link`'s store, `<link>_versions/`) the set
-    `link` points to, under the name `tag`, in one atomic rename of a symbolic link: a reader
-    that resolves `link` once reads one whole set, never a mix. The newest `keep` sets stay."""
-    store = staging.parent
-    complete = store / tag
-    os.rename(staging, complete)
-    new_link = link.with_name(f".{link.name}.{tag}.tmp")
-    new_link.symlink_to(complete.relative_to(link.parent))
-    if link.is_dir() and not link.is_symlink():
-        shutil.rmtree(link)  # the layout before versioned sets: a plain directory
-    os.replace(new_link, link)  # the atomic step
-    _fsync_dir(link.parent)
-    # dot-named entries are other publishes' sets still being built
-    remove_all_but_newest((p for p in store.iterdir() if p != complete and not p.name.startswith(".")), keep - 1)
-    return complete
-
-
-def new_version_id() -> str:
-    """Sortable by time (microseconds), unique by its random tail."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
 
 
 def _mart_shapes(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]) -> list[tuple[Any, ...]]:
@@ -294,7 +108,7 @@ def _build_published_file(
     # a 300k-event patch); the file is compacted by rewriting it whole when it has fragmented.
     with duckdb.connect(config=NO_COMPACTION) as con:
         con.execute(f"attach {quote_literal(str(working_db))} as src (read_only)")
-        tables = _tables(con, "src", PUBLISHED_SCHEMA)
+        tables = catalog_tables(con, "src", PUBLISHED_SCHEMA)
         if not tables:
             raise RuntimeError(f"nothing to publish: {working_db} has no {PUBLISHED_SCHEMA} tables")
         shapes = _mart_shapes(con, "src", PUBLISHED_SCHEMA, tables)
@@ -302,7 +116,7 @@ def _build_published_file(
         if patch is not None:
             previous_db, changed_table = patch
             con.execute(f"attach {quote_literal(str(previous_db))} as prev (read_only)")
-            previous_tables = set(_tables(con, "prev", "main")) - {"audit_publish", *extra_tables}
+            previous_tables = set(catalog_tables(con, "prev", "main")) - {"audit_publish", *extra_tables}
             same = previous_tables == set(tables) and shapes == _mart_shapes(con, "prev", "main", tables)
             compact = same and _fragmented(con, "prev", sorted(event_grained))
             con.execute("detach prev")
@@ -317,7 +131,7 @@ def _build_published_file(
             )
         day_split = days if mode == "patched" and days and days.events_table in tables else None
         if day_split is not None:
-            changed_days = _event_days(con, "pub", day_split, changed)
+            changed_days = event_days(con, "pub", day_split, changed)
         for table in tables:
             source = f"src.{PUBLISHED_SCHEMA}.{quote_identifier(table)}"
             published = f"pub.main.{quote_identifier(table)}"
@@ -332,7 +146,7 @@ def _build_published_file(
                 con.execute(f"insert into {published} select * from {source}")
             written += con.fetchall()[0][0]
         if day_split is not None and changed_days is not None:
-            changed_days |= _event_days(con, "pub", day_split, changed)
+            changed_days |= event_days(con, "pub", day_split, changed)
         for table, query in extra_tables.items():
             con.execute(
                 f"create or replace table pub.main.{quote_identifier(table)} as {query.format(schema='src.raw')}"
@@ -402,20 +216,20 @@ def publish(
             patch,
             export_days,
         )
-        _fsync_file(staging_db)
+        fsync_file(staging_db)
         fault_point("publish_after_build_before_link")
         versions = _versions_dir(published_db)
         versions.mkdir(exist_ok=True)
         os.link(staging_db, versions / f"{version_id}.duckdb")
         fault_point("publish_after_link_before_rename")
         os.replace(staging_db, published_db)  # the atomic step: readers see old or new, whole
-        _fsync_dir(published_db.parent)
+        fsync_dir(published_db.parent)
     finally:
         staging_db.unlink(missing_ok=True)
     fault_point("publish_after_rename_before_exports")
     if _exported_version(exports_dir) != previous_version:
         changed_days = None  # the current set is not the patched file's: write every day
-    _export_parquet(published_db, exports_dir, version_id, keep_versions, export_days, changed_days)
+    export_parquet(published_db, exports_dir, version_id, keep_versions, export_days, changed_days)
     _prune_versions(published_db, keep_versions)
     return PublishResult(version_id, published_at, published_db, exports_dir, row_counts, mode, written)
 
@@ -435,8 +249,8 @@ def rollback(published_db: Path, exports_dir: Path, export_days: ExportDays | No
     staging = published_db.with_name(f".{published_db.name}.rollback-{previous.stem}.tmp")
     os.link(previous, staging)
     os.replace(staging, published_db)
-    _fsync_dir(published_db.parent)
-    _export_parquet(published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}", days=export_days)
+    fsync_dir(published_db.parent)
+    export_parquet(published_db, exports_dir, f"{previous.stem}-rollback-{uuid.uuid4().hex[:8]}", days=export_days)
     return previous.stem
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from orchestration.publish.publisher import ExportDays, read_published_version, rollback
+from orchestration.publish.exports import ExportDays
+from orchestration.publish.publisher import read_published_version, rollback
 from orchestration.settings import load_settings
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.publish.publisher import remove_stale_sets, set_store, swap_in_set
+from orchestration.publish.atomic_sets import remove_stale_sets, set_store, swap_in_set
 from orchestration.publish.report import write_report
 
 REPORT_PAGE = "index.html"

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish.publisher import ExportDays, publish, read_published_version, rollback
+from orchestration.publish.exports import ExportDays
+from orchestration.publish.publisher import publish, read_published_version, rollback
 
 
 def working_db(path: Path, n_events: int) -> Path:
