@@ -1,13 +1,10 @@
 """The static HTML report of a published version, regenerated at each publish.
 
 One self-contained file (inline CSS and SVG, no script, no external resource) that opens from
-file:// offline: what analysts look at first each morning. It reads only the published DuckDB
-file, read-only, and only aggregates: DuckDB does the counting and the page holds at most
-MAX_PERIODS periods per time chart whatever the warehouse's size, switching from days to weeks,
-months or years as the range grows.
-
-`load_report_data` queries, `render_report` is pure (data in, HTML out), `write_report` does both
-and replaces the page atomically.
+file:// offline: what analysts look at first each morning. `report_data.load_report_data`
+queries the published file; `render_report` is pure (data in, HTML out: the charts of
+charts.py in the page of report_template.html); `write_report` does both and replaces the page
+atomically.
 """
 
 from __future__ import annotations
@@ -16,13 +13,13 @@ import os
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from functools import cache
 from pathlib import Path
+from string import Template
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
-
-import duckdb
 
 from orchestration.publish.charts import (
     BLACK,
@@ -39,67 +36,39 @@ from orchestration.publish.charts import (
     small_multiples,
     stacked_bar_chart,
 )
+from orchestration.publish.report_data import (
+    CONFIDENCE_BINS,
+    MAX_PERIODS,
+    MIN_OUTLET_EVENTS,
+    TOP_ENTITIES,
+    ReportData,
+    Timeline,
+    load_report_data,
+)
 
-MAX_PERIODS = 90  # bars or points per time chart: 90 days, then weeks, months, years
-GRAINS = ("day", "week", "month", "year")  # DuckDB date_trunc parts
-CONFIDENCE_BINS = 20
-MIN_OUTLET_EVENTS = 5  # an outlet with 2 events has a corroboration rate of 0, 0.5 or 1: noise
-MAX_OUTLETS = 30
-TOP_ENTITIES = 8
+
+@cache
+def page_template() -> Template:
+    """The page around the charts: markup and CSS, with $placeholders for the escaped parts."""
+    return Template((Path(__file__).parent / "report_template.html").read_text(encoding="utf-8"))
+
 
 CHART_EVENTS = "chart-events-per-day"
+
+
 CHART_CONFIDENCE = "chart-confidence"
+
+
 CHART_OUTLETS = "chart-outlet-corroboration"
+
+
 CHART_ENTITIES = "chart-top-entities"
+
+
 CHART_QUARANTINE = "chart-quarantine"
+
+
 CHART_IDS = (CHART_EVENTS, CHART_CONFIDENCE, CHART_OUTLETS, CHART_ENTITIES, CHART_QUARANTINE)
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """The periods a time chart shows: every period start from first to last, gaps included
-    (a day without events is an empty slot, not a missing one)."""
-
-    grain: str
-    periods: tuple[date, ...]
-    clipped: bool  # earlier periods exist but do not fit MAX_PERIODS even by year
-
-
-@dataclass(frozen=True)
-class Outlet:
-    name: str
-    ownership_group: str
-    reliability_tier: str
-    n_events: int
-    corroboration_rate: float
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    entity_type: str
-    total_events: int
-    counts: Mapping[date, int]  # events per period start
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """Everything the page shows: small aggregates of the published marts."""
-
-    version_id: str
-    published_at: str  # already formatted, UTC
-    n_events: int
-    n_verified: int
-    n_quarantined: int
-    events_timeline: Timeline
-    events: Mapping[tuple[date, str], int]  # (period, verification_level) -> events
-    confidence_bins: Mapping[tuple[int, str], int]  # (bin, verification_level) -> events
-    outlets: tuple[Outlet, ...]  # ranked, at most MAX_OUTLETS
-    n_outlets: int  # all outlets in the scorecard
-    n_qualifying_outlets: int  # of them, those with at least MIN_OUTLET_EVENTS events
-    entities: tuple[Entity, ...]
-    quarantine_timeline: Timeline
-    quarantine: Mapping[tuple[date, str], int]  # (period, reason_code) -> records
 
 
 @dataclass(frozen=True)
@@ -110,163 +79,12 @@ class ReportSummary:
     bytes_written: int
 
 
-# --- periods -------------------------------------------------------------------------------
-
-
-def _period_start(day: date, grain: str) -> date:
-    """The start of `day`'s period, as DuckDB's date_trunc computes it (weeks start on Monday)."""
-    if grain == "week":
-        return day - timedelta(days=day.weekday())
-    if grain == "month":
-        return day.replace(day=1)
-    if grain == "year":
-        return day.replace(month=1, day=1)
-    return day
-
-
-def _next_period(start: date, grain: str) -> date:
-    if grain == "day":
-        return start + timedelta(days=1)
-    if grain == "week":
-        return start + timedelta(days=7)
-    if grain == "month":
-        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return date(start.year + 1, 1, 1)
-
-
-def _count_periods(first: date, last: date, grain: str) -> int:
-    first, last = _period_start(first, grain), _period_start(last, grain)
-    if grain == "day":
-        return (last - first).days + 1
-    if grain == "week":
-        return (last - first).days // 7 + 1
-    if grain == "month":
-        return (last.year - first.year) * 12 + last.month - first.month + 1
-    return last.year - first.year + 1
-
-
-def timeline(first: date | None, last: date | None) -> Timeline:
-    """The finest grain whose periods from `first` to `last` fit MAX_PERIODS; beyond even that by
-    year, the last MAX_PERIODS years."""
-    if first is None or last is None:
-        return Timeline("day", (), clipped=False)
-    grain = next((g for g in GRAINS if _count_periods(first, last, g) <= MAX_PERIODS), GRAINS[-1])
-    periods = [_period_start(first, grain)]
-    while periods[-1] < _period_start(last, grain):
-        periods.append(_next_period(periods[-1], grain))
-    return Timeline(grain, tuple(periods[-MAX_PERIODS:]), clipped=len(periods) > MAX_PERIODS)
-
-
 def _period_label(start: date, grain: str) -> str:
     if grain == "month":
         return start.strftime("%Y-%m")
     if grain == "year":
         return str(start.year)
     return start.isoformat()
-
-
-# --- queries -------------------------------------------------------------------------------
-
-
-def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
-    return con.execute(sql, list(params)).fetchall()[0]
-
-
-def _time_counts(
-    con: duckdb.DuckDBPyConnection, table: str, day_expr: str, key: str, measure: str, other_days: str = ""
-) -> tuple[Timeline, dict[tuple[date, str], int]]:
-    """`measure` of `table` per period of `day_expr` and `key`, on the timeline of the days found
-    (`other_days`: a query of more days the timeline must cover). Table and expressions are this
-    module's constants, never data."""
-    days = f"select {day_expr} as day from {table}" + (f" union all {other_days}" if other_days else "")
-    span = timeline(*_one(con, f"select min(day), max(day) from ({days})"))
-    if not span.periods:
-        return span, {}
-    rows = con.execute(
-        f"select cast(date_trunc(?, {day_expr}) as date) as period, {key}, {measure} "
-        f"from {table} where {day_expr} >= ? group by all",
-        [span.grain, span.periods[0]],
-    ).fetchall()
-    return span, {(period, name): int(n) for period, name, n in rows}
-
-
-def _entities(con: duckdb.DuckDBPyConnection, span: Timeline) -> tuple[Entity, ...]:
-    """The TOP_ENTITIES entities named in most events over all days, with their counts per period."""
-    top = con.execute(
-        "select entity_id, coalesce(any_value(canonical_name), entity_id), "
-        "coalesce(any_value(entity_type), 'unknown'), sum(n_events) "
-        "from agg_entity_timelines group by entity_id "
-        "order by sum(n_events) desc, entity_id limit ?",
-        [TOP_ENTITIES],
-    ).fetchall()
-    if not top or not span.periods:
-        return ()
-    counts: dict[str, dict[date, int]] = {entity_id: {} for entity_id, *_ in top}
-    for entity_id, period, n in con.execute(
-        "select entity_id, cast(date_trunc(?, event_date) as date), sum(n_events) "
-        "from agg_entity_timelines where entity_id in (select unnest(?)) and event_date >= ? "
-        "group by all",
-        [span.grain, list(counts), span.periods[0]],
-    ).fetchall():
-        counts[entity_id][period] = int(n)
-    return tuple(
-        Entity(name, entity_type, int(total), counts[entity_id]) for entity_id, name, entity_type, total in top
-    )
-
-
-def load_report_data(published_db: Path) -> ReportData:
-    """The page's aggregates, read from the published file opened read-only."""
-    with duckdb.connect(str(published_db), read_only=True) as con:
-        published = con.execute(
-            "select version_id, strftime(timezone('UTC', published_at), '%Y-%m-%d %H:%M UTC') from audit_publish"
-        ).fetchall()
-        if len(published) != 1:
-            raise ValueError(f"{published_db}: audit_publish has {len(published)} rows, expected 1")
-        n_events, n_verified = _one(
-            con, "select count(*), count(*) filter (where verification_level = 'verified') from fct_events"
-        )
-        events_timeline, events = _time_counts(
-            con,
-            "agg_daily_event_counts",
-            "event_date",
-            "verification_level",
-            "sum(n_events)",
-            other_days="select event_date from agg_entity_timelines",
-        )
-        confidence = con.execute(
-            "select least(cast(floor(confidence_score * ?) as integer), ? - 1), verification_level, "
-            "count(*) from fct_events group by all",
-            [CONFIDENCE_BINS, CONFIDENCE_BINS],
-        ).fetchall()
-        outlets = con.execute(
-            "select coalesce(outlet_name, outlet_id), coalesce(ownership_group, 'no ownership group'), "
-            "coalesce(reliability_tier, 'unknown'), n_events, corroboration_rate, "
-            "count(*) over () from agg_outlet_scorecards where n_events >= ? "
-            "order by corroboration_rate desc, n_events desc, outlet_name limit ?",
-            [MIN_OUTLET_EVENTS, MAX_OUTLETS],
-        ).fetchall()
-        quarantine_timeline, quarantine = _time_counts(
-            con, "audit_quarantine", "cast(loaded_at as date)", "reason_code", "count(*)"
-        )
-        return ReportData(
-            version_id=published[0][0],
-            published_at=published[0][1],
-            n_events=n_events,
-            n_verified=n_verified,
-            n_quarantined=_one(con, "select count(*) from audit_quarantine")[0],
-            events_timeline=events_timeline,
-            events=events,
-            confidence_bins={(b, level): n for b, level, n in confidence},
-            outlets=tuple(Outlet(*row[:5]) for row in outlets),
-            n_outlets=_one(con, "select count(*) from agg_outlet_scorecards")[0],
-            n_qualifying_outlets=outlets[0][5] if outlets else 0,
-            entities=_entities(con, events_timeline),
-            quarantine_timeline=quarantine_timeline,
-            quarantine=quarantine,
-        )
-
-
-# --- rendering -----------------------------------------------------------------------------
 
 
 def _levels(found: Sequence[str]) -> list[str]:
@@ -400,34 +218,6 @@ def _code(name: str) -> str:
     return f"<code>{escape_html(name)}</code>"
 
 
-STYLE = """
-:root { color-scheme: light; --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --page: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--page); color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif; }
-header { background: #fff; border-bottom: 1px solid var(--line); padding: 16px 24px; }
-header h1 { margin: 0; font-size: 20px; }
-.meta { margin: 4px 0 0; color: var(--muted); }
-nav ul { display: flex; flex-wrap: wrap; gap: 8px 20px; list-style: none; margin: 10px 0 0; padding: 0; }
-nav a { color: #0969da; }
-main { max-width: 1440px; margin: 0 auto; padding: 16px 24px 32px; }
-.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; margin: 0 0 16px; }
-.stat { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; }
-.stat dt { color: var(--muted); font-size: 12px; letter-spacing: .04em; text-transform: uppercase; }
-.stat dd { margin: 2px 0 0; font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.stat dd.note { margin: 0; color: var(--muted); font-size: 12px; font-weight: 400; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 16px;
-  align-items: start; }
-.card { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px; }
-.card h2 { margin: 0 0 12px; font-size: 15px; }
-.card svg { display: block; width: 100%; height: auto; }
-.card .mark:hover { opacity: .75; }
-figcaption { margin-top: 10px; color: var(--muted); font-size: 12.5px; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-footer { max-width: 1440px; margin: 0 auto; padding: 0 24px 24px; color: var(--muted); font-size: 12px; }
-"""
-
-
 def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType({})) -> str:
     """The whole page for `data`; `links` (label -> relative href) go into the header."""
     nav = "".join(
@@ -492,31 +282,14 @@ def render_report(data: ReportData, links: Mapping[str, str] = MappingProxyType(
             f"Source: {_code('audit_quarantine')}.",
         ),
     ]
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Event warehouse report · {escape_html(data.version_id)}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<header>
-<h1>Event warehouse report</h1>
-<p class="meta">Published version {_code(data.version_id)}, published {escape_html(data.published_at)}</p>
-<nav aria-label="Related documentation"><ul>{nav}</ul></nav>
-</header>
-<main>
-<dl class="summary">{stats}</dl>
-<div class="grid">
-{chr(10).join(cards)}
-</div>
-</main>
-<footer>Every figure is of the published version above, read from the published DuckDB file. Hover
-over a bar, point or outlet for its exact numbers.</footer>
-</body>
-</html>
-"""
+    return page_template().substitute(
+        version=escape_html(data.version_id),
+        version_code=_code(data.version_id),
+        published_at=escape_html(data.published_at),
+        nav=nav,
+        stats=stats,
+        cards="\n".join(cards),
+    )
 
 
 def write_report(

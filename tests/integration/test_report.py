@@ -19,12 +19,9 @@ from orchestration.publish.report import (
     CHART_IDS,
     CHART_OUTLETS,
     CHART_QUARANTINE,
-    CONFIDENCE_BINS,
-    MAX_OUTLETS,
-    MAX_PERIODS,
-    TOP_ENTITIES,
     write_report,
 )
+from orchestration.publish.report_data import CONFIDENCE_BINS, MAX_OUTLETS, MAX_PERIODS, TOP_ENTITIES
 from tests.integration.conftest import SampleWarehouse, query
 
 pytestmark = pytest.mark.integration

@@ -24,16 +24,8 @@ from orchestration.publish.charts import (
     small_multiples,
     stacked_bar_chart,
 )
-from orchestration.publish.report import (
-    CHART_IDS,
-    MAX_PERIODS,
-    Entity,
-    Outlet,
-    ReportData,
-    Timeline,
-    render_report,
-    timeline,
-)
+from orchestration.publish.report import CHART_IDS, render_report
+from orchestration.publish.report_data import MAX_PERIODS, Entity, Outlet, ReportData, Timeline, timeline
 
 HOSTILE = """<script>alert("x")</script> & 'Co' <b>"""
 PLAIN = {"label": "x", "unit": "u", "empty_message": "none"}
