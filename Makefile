@@ -49,7 +49,7 @@ setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(MANIFEST)
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev,ui]"
 	touch $@
 
 # A separate environment with the DuckDB 1.4 LTS client that many BI drivers bundle: the tests
