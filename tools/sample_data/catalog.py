@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orchestration.landing.validation import KNOWN_TOP_LEVEL_FIELDS
+
 # --------------------------------------------------------------------------------------------
 # Platform vocabularies (contract §1)
 # --------------------------------------------------------------------------------------------
@@ -52,18 +54,8 @@ ENTITY_TYPES: tuple[str, ...] = ("military_unit", "location", "organization", "p
 
 MIL, LOC, ORG, PER, WPN = ENTITY_TYPES
 
-# record key order, as in data/samples/event-7367235.json
-RECORD_KEYS: tuple[str, ...] = (
-    "event_id",
-    "category",
-    "headline",
-    "location",
-    "verification",
-    "sources",
-    "entities",
-    "source_reports",
-    "extraction",
-)
+# record key order, as in data/samples/event-7367235.json: the contract's fields, as landing knows them
+RECORD_KEYS: tuple[str, ...] = KNOWN_TOP_LEVEL_FIELDS
 REQUIRED_KEYS: tuple[str, ...] = RECORD_KEYS
 
 EXTRACTOR_VERSIONS: tuple[str, ...] = ("ex-2.3.0", "ex-2.3.1", "ex-2.4.0")
