@@ -205,7 +205,7 @@ def check_case(case: Case, workdir: Path, reference: Reference) -> list[str]:
         problems.append(f"marts differ from a clean run ({digest[:12]} != {reference.digest[:12]})")
     if rest := leftovers(ws.warehouse):
         problems.append(f"temporary files left: {rest}")
-    print(f"     re-run took {time.monotonic() - started:.1f} s", flush=True)
+    print(f"     {case.label}: the re-run took {time.monotonic() - started:.1f} s", flush=True)
     return problems
 
 
