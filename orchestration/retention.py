@@ -7,6 +7,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 
 def modified_ns(path: Path) -> int:
@@ -14,11 +18,11 @@ def modified_ns(path: Path) -> int:
 
 
 def remove_all_but_newest(
-    paths: Iterable[Path], keep: int, *, newest_by: Callable[[Path], object] = modified_ns
+    paths: Iterable[Path], keep: int, *, newest_by: Callable[[Path], SupportsRichComparison] = modified_ns
 ) -> list[Path]:
     """Delete every path (file or folder) but the `keep` newest by `newest_by` (modification
     time unless said otherwise); returns what was deleted, oldest first."""
-    ordered = sorted(paths, key=newest_by)  # type: ignore[arg-type]
+    ordered = sorted(paths, key=newest_by)
     stale = ordered[: max(len(ordered) - keep, 0)]
     for path in stale:
         if path.is_dir() and not path.is_symlink():

@@ -23,26 +23,28 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 from dagster._core.launcher import CheckRunHealthResult, DefaultRunLauncher, WorkerStatus
-from dagster._core.storage.dagster_run import DagsterRunStatus, RunRecord
+from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES, RunRecord
 
 log = logging.getLogger(__name__)
 
 WAREHOUSE_POOL = "warehouse"
-# Statuses of a run that may hold (or be about to claim) pool slots.
-ACTIVE_STATUSES = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 # A run worker logs its pid within a second of starting; one that has not after this long is
 # taken for dead (it was killed between its start and that event).
 NO_PID_GRACE_S = 60.0
 # How close the process's own start time must be to the run's start: the run worker starts
 # first, so a process that started later holds a reused pid.
 CLOCK_SLACK_S = 2.0
+# A waiting run says whom it waits for this often.
+REPORT_EVERY_S = 30.0
+# The worker's pid is in one of a run's first engine events; later ones are not read.
+FIRST_ENGINE_EVENTS = 20
 
 
 def process_started_at(pid: int) -> float | None:
@@ -62,10 +64,13 @@ def process_started_at(pid: int) -> float | None:
 
 def recorded_worker_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
     """The pid the run's worker logged: the first engine event that carries one (later ones may
-    name short-lived step processes)."""
-    events = instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
-    for entry in events:
-        event = entry.dagster_event
+    name short-lived step processes). Only the run's first engine events are read: this is asked
+    of every active run at each look."""
+    records = instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.ENGINE_EVENT, limit=FIRST_ENGINE_EVENTS
+    ).records
+    for record in records:
+        event = record.event_log_entry.dagster_event
         data = event.engine_event_data if event is not None else None
         pid = data.metadata.get("pid") if data is not None else None
         if pid is not None and str(pid.value).isdigit():
@@ -77,17 +82,16 @@ def abandonment_reason(
     instance: dg.DagsterInstance,
     record: RunRecord,
     *,
-    now: float | None = None,
     started_at: Callable[[int], float | None] = process_started_at,
 ) -> str | None:
     """Why the run's process is gone, or None while it may still be running."""
     run = record.dagster_run
-    if run.status not in ACTIVE_STATUSES:
+    if run.status not in ACTIVE_RUN_STATUSES:
         return None
     run_start = record.start_time or record.create_timestamp.timestamp()
     pid = recorded_worker_pid(instance, run.run_id)
     if pid is None:
-        age = (now if now is not None else time.time()) - run_start
+        age = time.time() - run_start
         if age < NO_PID_GRACE_S:
             return None
         return f"its worker logged no process id in the {age:.0f} s since it started"
@@ -124,17 +128,11 @@ def fail_abandoned_run(instance: dg.DagsterInstance, record: RunRecord, reason: 
     log.warning("run %s was %s but %s: marked it failed and freed its pool slots", run.run_id, run.status.value, reason)
 
 
-def recover_abandoned_runs(instance: dg.DagsterInstance, *, exclude: Iterable[str] = ()) -> list[Holder]:
+def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[Holder]:
     """Fail every active run whose process is gone, free the pool slots that runs no longer in
     progress still hold, and return the live runs that keep the warehouse busy."""
-    excluded = set(exclude)
-    records = [
-        r
-        for r in instance.get_run_records(filters=dg.RunsFilter(statuses=ACTIVE_STATUSES))
-        if r.dagster_run.run_id not in excluded
-    ]
     live: dict[str, RunRecord] = {}
-    for record in records:
+    for record in instance.get_run_records(filters=dg.RunsFilter(statuses=ACTIVE_RUN_STATUSES)):
         reason = abandonment_reason(instance, record)
         if reason is None:
             live[record.dagster_run.run_id] = record
@@ -151,10 +149,9 @@ def recover_abandoned_runs(instance: dg.DagsterInstance, *, exclude: Iterable[st
             claims.setdefault(pending.run_id, [])
         # A run that ended (or was deleted) without releasing its claims: what the daemon's
         # free_slots_after_run_end_seconds does, for instances without a daemon.
-        for run_id in set(claims) - set(live) - excluded:
-            if run_id not in live:
-                log.warning("run %s is not in progress but still claims the %s pool: freed", run_id, WAREHOUSE_POOL)
-                storage.free_concurrency_slots_for_run(run_id)
+        for run_id in set(claims) - set(live):
+            log.warning("run %s is not in progress but still claims the %s pool: freed", run_id, WAREHOUSE_POOL)
+            storage.free_concurrency_slots_for_run(run_id)
     return [
         Holder(
             run_id=run_id,
@@ -170,15 +167,13 @@ def wait_for_warehouse(
     instance: dg.DagsterInstance,
     *,
     poll_s: float = 2.0,
-    report_every_s: float = 30.0,
     timeout_s: float | None = None,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Return once no other live run is in progress; abandoned runs are failed on the way.
 
     Dagster's in-process executor polls a busy pool without sleeping (one core at 100% for as
     long as it waits), so a run started from the command line waits here instead, asleep, and
-    says every `report_every_s` whom it waits for.
+    says every REPORT_EVERY_S whom it waits for.
     """
     started = time.monotonic()
     last_report: float | None = None
@@ -186,14 +181,14 @@ def wait_for_warehouse(
         waited = time.monotonic() - started
         if timeout_s is not None and waited > timeout_s:
             raise TimeoutError(f"gave up after {waited:.0f} s waiting for " + "; ".join(h.describe() for h in holders))
-        if last_report is None or time.monotonic() - last_report >= report_every_s:
+        if last_report is None or time.monotonic() - last_report >= REPORT_EVERY_S:
             log.warning(
                 "waiting for %s before starting (waited %.0f s so far)",
                 "; ".join(h.describe() for h in holders),
                 waited,
             )
             last_report = time.monotonic()
-        sleep(poll_s)
+        time.sleep(poll_s)
     if last_report is not None:
         log.warning("the warehouse is free after %.0f s: starting", time.monotonic() - started)
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faults import FAULT_ENV, FAULT_POINTS
+from orchestration.sql_text import quote_identifier
 from tests.conftest import SAMPLES
 from tools.sample_data.generator import write
 
@@ -138,7 +139,7 @@ def published_tables(published_db: Path, skip: frozenset[str] = frozenset()) -> 
                 ).fetchall()
                 if r[0] not in VOLATILE_COLUMNS
             ]
-            select = ", ".join(f'"{c}"' for c in columns)
+            select = ", ".join(map(quote_identifier, columns))
             tables[table] = con.execute(f'select {select} from "{table}" order by all').fetchall()
     return tables
 

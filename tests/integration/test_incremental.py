@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
+from orchestration.sql_text import quote_identifier
 from tests.chaos.harness import VOLATILE_COLUMNS, marts_digest
 from tests.conftest import SAMPLES, make_event, write_jsonl
 from tests.integration.conftest import query, run_pipeline, settings_for
@@ -59,7 +60,7 @@ def _parquet_rows(exports: Path, skip: frozenset[str] = frozenset()) -> dict[str
     with duckdb.connect() as con:
         for name, path in tables.items():
             columns = [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
-            kept = ", ".join(f'"{c}"' for c in columns if c not in VOLATILE_COLUMNS)
+            kept = ", ".join(quote_identifier(c) for c in columns if c not in VOLATILE_COLUMNS)
             rows[name] = con.execute(f"select {kept} from read_parquet('{path}') order by all").fetchall()
     return rows
 
