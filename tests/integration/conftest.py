@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.run_pipeline import default_partition, publish_step_ran
-from orchestration.settings import PostgresTarget, Settings
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PostgresTarget, Settings
 
 
 @dataclass
@@ -46,6 +49,34 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """Read the published file the way analysts do: read-only."""
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def dbt(
+    args: list[str],
+    *,
+    db: Path,
+    scratch: Path,
+    project: Path = DBT_PROJECT_DIR,
+    env: Mapping[str, str | None] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` on the DuckDB file `db`, outside any pipeline run. Its artifacts (manifest,
+    parse state, run results, logs) and DuckDB's spill files go under `scratch`, never into the
+    project's own target folder: the Dagster definitions read that folder, and tests running in
+    parallel share it. `env` adds to the environment (None: removes the variable)."""
+    environment: dict[str, str | None] = {
+        **os.environ,
+        "WAREHOUSE_DB_PATH": str(db),
+        "DUCKDB_TEMP_DIR": str(scratch / "duckdb_tmp"),
+        "DBT_LOG_PATH": str(scratch / "logs"),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [str(DBT_EXECUTABLE), *args, "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(scratch / "target")],
+        cwd=project,
+        env={key: value for key, value in environment.items() if value is not None},
+        capture_output=True,
+        text=True,
+    )
 
 
 def settings_for(root: Path) -> Settings:

@@ -6,15 +6,13 @@ so the project is first built empty (`--empty`: every model with no rows) in a s
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.landing.warehouse_schema import ensure_raw_schema
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from tests.integration.conftest import dbt
 
 pytestmark = pytest.mark.integration
 
@@ -23,26 +21,9 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     db = tmp_path / "unit.duckdb"
     with duckdb.connect(str(db)) as con:
         ensure_raw_schema(con)  # the sources, as landing creates them
-    target = tmp_path / "target"
     # Data tests are left out: on empty tables they say nothing.
-    command = [
-        "build",
-        "--empty",
-        "--exclude-resource-type",
-        "test",
-        "--profiles-dir",
-        ".",
-        "--target-path",
-        str(target),
-    ]
-    build = subprocess.run(
-        [str(DBT_EXECUTABLE), *command],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "WAREHOUSE_DB_PATH": str(db), "DUCKDB_TEMP_DIR": str(tmp_path / "spill")},
-        capture_output=True,
-        text=True,
-    )
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    build = dbt(["build", "--empty", "--exclude-resource-type", "test"], db=db, scratch=tmp_path)
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     unit = {r["unique_id"].rsplit(".", 1)[1]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
     assert build.returncode == 0, build.stdout[-4000:]
     assert len(unit) >= 6, unit

@@ -5,7 +5,6 @@ decision beside the registered id, never a silent re-key."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,8 +13,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
-from tests.integration.conftest import run_pipeline, settings_for
+from orchestration.incremental import CHANGED_SINCE_BATCH_ENV
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+from tests.integration.conftest import dbt, run_pipeline, settings_for
 from tools.entity_eval import label_records
 
 pytestmark = pytest.mark.integration
@@ -134,24 +134,13 @@ def _build_with_seeds(settings: Settings, tmp_path: Path, seeds: dict[str, str])
     for seed, rows in seeds.items():
         with open(project / "seeds" / seed, "a", encoding="utf-8") as out:
             out.write(rows)
-    env = {**os.environ, "WAREHOUSE_DB_PATH": str(settings.working_db), "DUCKDB_TEMP_DIR": str(tmp_path / "tmp")}
-    env.pop("DBT_CHANGED_SINCE_BATCH", None)
-    build = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "build",
-            "--full-refresh",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
+    return dbt(
+        ["build", "--full-refresh"],
+        db=settings.working_db,
+        scratch=tmp_path,
+        project=project,
+        env={CHANGED_SINCE_BATCH_ENV: None},  # all of it, as a full refresh reads
     )
-    return build
 
 
 def test_a_new_curated_alias_does_not_re_key_and_decisions_are_recorded(two_batches, tmp_path: Path) -> None:

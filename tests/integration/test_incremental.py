@@ -4,20 +4,19 @@ stages only them; re-running a day lands nothing twice."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
+from orchestration.incremental import CHANGED_SINCE_BATCH_ENV
+from orchestration.settings import Settings
 from orchestration.sql_text import quote_identifier
 from tests.chaos.harness import VOLATILE_COLUMNS, marts_digest
 from tests.conftest import SAMPLES, make_event, write_jsonl
-from tests.integration.conftest import query, run_pipeline, settings_for
+from tests.integration.conftest import dbt, query, run_pipeline, settings_for
 from tools.sample_data.generator import write
 
 pytestmark = pytest.mark.integration
@@ -196,18 +195,11 @@ def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> Non
                 "end)",
                 [bad_event],
             )
-        env = {
-            **os.environ,
-            "WAREHOUSE_DB_PATH": str(settings.working_db),
-            "DUCKDB_TEMP_DIR": str(tmp_path / "duckdb_tmp"),
-            "DBT_CHANGED_SINCE_BATCH": since_batch,
-        }
-        done = subprocess.run(
-            [str(DBT_EXECUTABLE), "test", "--select", "not_null_int_claims_resolved_outlet_id", "--profiles-dir", "."],
-            cwd=DBT_PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
+        done = dbt(
+            ["test", "--select", "not_null_int_claims_resolved_outlet_id"],
+            db=settings.working_db,
+            scratch=tmp_path,
+            env={CHANGED_SINCE_BATCH_ENV: since_batch},
         )
         assert "1 of 1" in done.stdout, done.stdout[-2000:]
         return done.returncode == 0

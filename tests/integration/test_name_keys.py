@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from tests.integration.conftest import dbt
 
 pytestmark = pytest.mark.integration
 
@@ -108,29 +106,14 @@ def _values(rows: list[tuple[str, ...]]) -> str:
     return ", ".join("(" + ", ".join("'" + v.replace("'", "''") + "'" for v in row) + ")" for row in rows)
 
 
-def _dbt_show(sql: str, db: Path) -> list[dict]:
+def _dbt_show(sql: str, scratch: Path) -> list[dict]:
     """The rows of `sql` (macros allowed), run by `dbt show` against a scratch DuckDB file."""
-    out = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "show",
-            "--inline",
-            sql,
-            "--limit",
-            "100",
-            "--output",
-            "json",
-            "--log-format",
-            "json",
-            "--profiles-dir",
-            ".",
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
-        capture_output=True,
-        text=True,
-        check=True,
+    out = dbt(
+        ["show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json"],
+        db=scratch / "keys.duckdb",
+        scratch=scratch,
     )
+    assert out.returncode == 0, out.stdout[-2000:]
     for line in out.stdout.splitlines():
         event = json.loads(line)
         preview = event.get("data", {}).get("preview")
@@ -148,7 +131,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]
         + ") as t(name) union all select name, entity_type, {{ entity_match_key('name', 'entity_type') }} "
         "from (values " + _values(ENTITIES) + ") as e(name, entity_type)"
     )
-    rows = _dbt_show(sql, tmp_path_factory.mktemp("keys") / "keys.duckdb")
+    rows = _dbt_show(sql, tmp_path_factory.mktemp("keys"))
     return {(r["name"], r["kind"]): r["key"] for r in rows}
 
 
@@ -181,7 +164,7 @@ def test_collapsed_text_equals_the_regular_expression_it_shortcuts(tmp_path: Pat
         "regexp_replace(nullif(trim(t), ''), '\\s+', ' ', 'g') as slow "
         f"from (values {values}) as v(n, t) order by n"
     )
-    rows = _dbt_show(sql, tmp_path / "texts.duckdb")
+    rows = _dbt_show(sql, tmp_path)
     assert [r["t"] for r in rows] == texts
     assert [r["fast"] for r in rows] == [r["slow"] for r in rows]
     assert sum(r["fast"] != r["t"] for r in rows) >= 8  # the texts do exercise the slow path

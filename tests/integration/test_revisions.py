@@ -4,9 +4,7 @@ re-extractions and a page/export twin; landing runs per delivery, dbt builds at 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +15,8 @@ from hypothesis import strategies as st
 
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from tests.conftest import SAMPLES
+from tests.integration.conftest import dbt
 from tools.sample_data.generator import write
 
 pytestmark = pytest.mark.integration
@@ -47,12 +45,8 @@ def build(deliveries: list[Path], order: list[int], workdir: Path) -> list[tuple
             landing.mkdir()
             shutil.copy(deliveries[index], landing)
             load_files(con, discover(landing), load_id=f"run-{step}", loaded_at=started + timedelta(minutes=step))
-    subprocess.run(
-        [str(DBT_EXECUTABLE), "build", "--quiet", "--profiles-dir", "."],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "WAREHOUSE_DB_PATH": str(db)},
-        check=True,
-    )
+    build = dbt(["build", "--quiet"], db=db, scratch=workdir)
+    assert build.returncode == 0, build.stdout[-4000:]
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(COMPARED).fetchall()
         assert (
