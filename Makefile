@@ -147,15 +147,20 @@ lint: setup $(LINT_VENV)/.installed
 	$(LINT_VENV)/bin/mypy --python-executable $(BIN)/python
 	$(BIN)/sqlfluff lint dbt_project/models
 
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=1 runs it in one process). A test
+# file stays on one worker: its module fixtures (a built warehouse, a crash reference) are built once.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile
+
 test: setup $(DUCKDB14_VENV)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # The edit loop: the unit tests only (pure, no dbt build), in well under a minute.
 test-fast: setup
 	$(BIN)/python -m pytest tests/unit -q
 
 test-integration: setup $(DUCKDB14_VENV)/.installed
-	$(BIN)/python -m pytest tests/integration
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests/integration
 
 clean:
-	rm -rf $(LANDING_DIR) warehouse/*.duckdb* warehouse/exports warehouse/versions .dagster_home dbt_project/target dbt_project/logs
+	rm -rf $(LANDING_DIR) warehouse/*.duckdb* warehouse/exports warehouse/versions warehouse/dbt_state .dagster_home dbt_project/target dbt_project/logs

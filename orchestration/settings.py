@@ -100,6 +100,13 @@ class Settings:
         return self.warehouse_dir / "duckdb_tmp"
 
     @property
+    def dbt_state_dir(self) -> Path:
+        """dbt's parse state for this warehouse. dbt re-parses the whole project when the profile
+        it parsed with changes, and the profile names this warehouse's files: a state shared
+        between warehouses would never match the next one."""
+        return self.warehouse_dir / "dbt_state"
+
+    @property
     def exports_dir(self) -> Path:
         return self.warehouse_dir / "exports"
 

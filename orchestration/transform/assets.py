@@ -3,6 +3,7 @@
 import hashlib
 import os
 import shutil
+import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -64,17 +65,39 @@ def prune_run_targets(current: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 
 
-def keep_parse_state(run_target: Path, project_target: Path) -> bool:
-    """Hand the run's dbt parse state (partial_parse.msgpack) back to the project's target folder,
-    where dagster-dbt copies it from at the next run: dbt then re-parses only changed files
-    instead of the whole project. The state records the profile (the warehouse path), so the
-    copy made by `dbt parse` at start-up alone never matches a run. True if handed back."""
-    state = run_target / "partial_parse.msgpack"
+PARSE_STATE = "partial_parse.msgpack"
+
+
+def run_target_path(project_target: Path, run_id: str) -> Path:
+    """A new folder for this run's dbt invocation, named as dagster-dbt names its own
+    (`<step>-<run>-<unique>`), so that prune_run_targets finds it."""
+    return project_target / f"warehouse_dbt_models-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
+
+
+def restore_parse_state(state_dir: Path, run_target: Path) -> bool:
+    """Start the run's dbt from the warehouse's parse state (dagster-dbt then leaves it there
+    instead of copying the project's): dbt re-parses only the files that changed since. True
+    if the warehouse had one (its first run parses the whole project)."""
+    state = state_dir / PARSE_STATE
     if not state.exists():
         return False
-    staged = project_target / f".partial_parse.{run_target.name}.tmp"
+    run_target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(state, run_target / PARSE_STATE)
+    return True
+
+
+def keep_parse_state(run_target: Path, state_dir: Path) -> bool:
+    """Hand the run's dbt parse state back to the warehouse for its next run. True if handed
+    back; a run that left none keeps the previous state."""
+    state = run_target / PARSE_STATE
+    if not state.exists():
+        return False
+    state_dir.mkdir(parents=True, exist_ok=True)
+    for stale in state_dir.glob(".partial_parse.*.tmp"):  # from a run killed between copy and rename
+        stale.unlink(missing_ok=True)
+    staged = state_dir / f".partial_parse.{run_target.name}.tmp"
     shutil.copyfile(state, staged)
-    os.replace(staged, project_target / "partial_parse.msgpack")  # atomic: readers see one whole file
+    os.replace(staged, state_dir / PARSE_STATE)  # atomic: the next run reads one whole file
     return True
 
 
@@ -147,9 +170,10 @@ def warehouse_dbt_models(
     os.environ.update(plan.env())
     context.log.info("dbt %s (%s)", " ".join(plan.args), plan.why)
     fault_point("dbt_before_build")
-    invocation = None
+    target = run_target_path(DBT_PROJECT.manifest_path.parent, context.run_id)
+    restore_parse_state(warehouse.settings.dbt_state_dir, target)
     try:
-        invocation = dbt.cli([*plan.args, *WITHOUT_UNIT_TESTS], context=context)
+        invocation = dbt.cli([*plan.args, *WITHOUT_UNIT_TESTS], context=context, target_path=target)
         for count, event in enumerate(invocation.stream(), start=1):
             if isinstance(event, dg.AssetCheckResult):
                 tests[event.passed] += 1
@@ -174,9 +198,8 @@ def warehouse_dbt_models(
                     **rows,
                 },
             )
-        if invocation is not None:
-            if status == "succeeded":
-                keep_parse_state(Path(invocation.target_path), DBT_PROJECT.manifest_path.parent)
-            pruned = prune_run_targets(Path(invocation.target_path))
-            if pruned:
-                context.log.debug("removed %d old dbt target folders", len(pruned))
+        if status == "succeeded":
+            keep_parse_state(target, warehouse.settings.dbt_state_dir)
+        pruned = prune_run_targets(target)
+        if pruned:
+            context.log.debug("removed %d old dbt target folders", len(pruned))

@@ -6,7 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from orchestration.transform.assets import keep_parse_state, prune_run_targets, transform_fingerprint
+from orchestration.transform.assets import (
+    keep_parse_state,
+    prune_run_targets,
+    restore_parse_state,
+    run_target_path,
+    transform_fingerprint,
+)
 
 
 def _project(root: Path) -> Path:
@@ -27,16 +33,25 @@ def test_fingerprint_follows_models_not_tests(tmp_path: Path) -> None:
     assert transform_fingerprint(project) != before
 
 
-def test_the_run_parse_state_is_handed_back_for_the_next_run(tmp_path: Path) -> None:
-    project_target = tmp_path / "target"
-    run_target = project_target / "warehouse_dbt_models-run1-abc"
-    run_target.mkdir(parents=True)
-    (project_target / "partial_parse.msgpack").write_bytes(b"from dbt parse")
-    assert not keep_parse_state(run_target, project_target)  # the run left no state: keep the old
-    (run_target / "partial_parse.msgpack").write_bytes(b"from the run")
-    assert keep_parse_state(run_target, project_target)
-    assert (project_target / "partial_parse.msgpack").read_bytes() == b"from the run"
-    assert sorted(p.name for p in project_target.iterdir()) == ["partial_parse.msgpack", run_target.name]
+def test_the_parse_state_goes_from_the_warehouse_to_its_next_run_and_back(tmp_path: Path) -> None:
+    state_dir = tmp_path / "warehouse" / "dbt_state"
+    first = run_target_path(tmp_path / "target", "run1-id")
+    assert not restore_parse_state(state_dir, first)  # a new warehouse: dbt parses everything
+    assert not keep_parse_state(first, state_dir)  # the run left no state: nothing to keep
+    first.mkdir(parents=True)
+    (first / "partial_parse.msgpack").write_bytes(b"from run 1")
+    (state_dir).mkdir(parents=True)
+    (state_dir / ".partial_parse.killed-run.tmp").write_bytes(b"half")  # a run killed mid-copy
+    assert keep_parse_state(first, state_dir)
+    assert sorted(p.name for p in state_dir.iterdir()) == ["partial_parse.msgpack"]
+
+    second = run_target_path(tmp_path / "target", "run2-id")
+    assert second.name.startswith("warehouse_dbt_models-run2-id") and second != first
+    assert restore_parse_state(state_dir, second)
+    assert (second / "partial_parse.msgpack").read_bytes() == b"from run 1"
+    (second / "partial_parse.msgpack").write_bytes(b"from run 2")
+    assert keep_parse_state(second, state_dir)
+    assert (state_dir / "partial_parse.msgpack").read_bytes() == b"from run 2"
 
 
 def test_old_dbt_target_folders_are_pruned(tmp_path: Path) -> None:
