@@ -148,7 +148,8 @@ lint: setup $(LINT_VENV)/.installed
 	$(BIN)/sqlfluff lint dbt_project/models
 
 # The suite runs on every core (pytest-xdist; TEST_WORKERS=1 runs it in one process). A test
-# file stays on one worker: its module fixtures (a built warehouse, a crash reference) are built once.
+# file stays on one worker: its module fixtures (a built warehouse, a crash reference, a
+# PostgreSQL database) are built once.
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 

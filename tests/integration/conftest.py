@@ -101,14 +101,17 @@ class SampleWarehouse:
     """The pipeline's output over a small generated sample plus the bundled real event."""
 
     settings: Settings
-    run: PipelineRun
 
 
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehouse:
     """One published warehouse shared by the tests that only read it (analyst guide queries,
     report, older clients, Postgres publish): 600 events over 5 days with the generator's planted
-    defects, and the real sample page and export. Read it; never write into it."""
+    defects, and the real sample page and export. Read it; never write into it.
+
+    Built once per `make test`: its workers (pytest-xdist) share the run's temporary folder, and
+    the first to need the warehouse builds it there while the others wait on a lock."""
+    import fcntl
     import shutil
     from datetime import date
 
@@ -116,12 +119,19 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehous
     from tools.sample_data import build_export
     from tools.sample_data.generator import write_files
 
-    settings = settings_for(tmp_path_factory.mktemp("sample_warehouse"))
-    write_files(build_export(events=600, days=5, start=date(2026, 5, 24), seed=7).files, settings.landing_dir)
-    samples = settings.landing_dir / "samples"
-    samples.mkdir()
-    for name in ("event-page-7367235.txt", "event-7367235.jsonl"):
-        shutil.copy(SAMPLES / name, samples / name)
-    run = run_pipeline(settings)
-    assert run.result.success and run.published, run.failed_checks()
-    return SampleWarehouse(settings, run)
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    settings = settings_for(shared / "sample_warehouse")
+    built = settings.warehouse_dir / "built-by-the-test-session"
+    with open(shared / "sample_warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not built.exists():
+            write_files(build_export(events=600, days=5, start=date(2026, 5, 24), seed=7).files, settings.landing_dir)
+            samples = settings.landing_dir / "samples"
+            samples.mkdir(exist_ok=True)
+            for name in ("event-page-7367235.txt", "event-7367235.jsonl"):
+                shutil.copy(SAMPLES / name, samples / name)
+            run = run_pipeline(settings)
+            assert run.result.success and run.published, run.failed_checks()
+            built.touch()
+    return SampleWarehouse(settings)

@@ -3,25 +3,39 @@ published version intact and readable (asserted on the file, not just the run st
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from orchestration.checks.outcomes import CheckOutcome
 from orchestration.publish.publisher import read_published_version
 from orchestration.settings import Settings
 from tests.conftest import make_event, real_event, write_jsonl
-from tests.integration.conftest import query, run_pipeline
+from tests.integration.conftest import query, run_pipeline, settings_for
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def published_once(settings: Settings) -> tuple[Settings, str]:
+@pytest.fixture(scope="module")
+def first_publish(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A landing and warehouse directory after one published run, and the version it published."""
+    root = tmp_path_factory.mktemp("published_once")
+    settings = settings_for(root)
     write_jsonl(settings.landing_dir / "day1.jsonl", [real_event()])
     run = run_pipeline(settings)
     assert run.result.success and run.published
     version = read_published_version(settings.published_db)
     assert version is not None
-    return settings, version
+    return root, version
+
+
+@pytest.fixture
+def published_once(first_publish: tuple[Path, str], tmp_path: Path) -> tuple[Settings, str]:
+    """A copy of `first_publish` of the test's own (the tests run more into it)."""
+    root, version = first_publish
+    shutil.copytree(root, tmp_path / "copy", symlinks=True)
+    return settings_for(tmp_path / "copy"), version
 
 
 def _assert_previous_version_intact(settings: Settings, version: str) -> None:
