@@ -36,8 +36,16 @@ def deliveries(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return sorted(source.iterdir())
 
 
-def build(deliveries: list[Path], order: list[int], workdir: Path) -> list[tuple]:
-    db = workdir / "warehouse.duckdb"
+@pytest.fixture(scope="module")
+def dbt_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every build of this module puts its warehouse file and dbt's artifacts: one path,
+    so that dbt's parse state made by the first build serves the others."""
+    return tmp_path_factory.mktemp("dbt")
+
+
+def build(deliveries: list[Path], order: list[int], workdir: Path, dbt_dir: Path) -> list[tuple]:
+    db = dbt_dir / "warehouse.duckdb"
+    db.unlink(missing_ok=True)  # the previous build's (a checkpointed file, no WAL left)
     started = datetime(2026, 6, 1, tzinfo=UTC)
     with duckdb.connect(str(db)) as con:
         for step, index in enumerate(order):
@@ -45,7 +53,7 @@ def build(deliveries: list[Path], order: list[int], workdir: Path) -> list[tuple
             landing.mkdir()
             shutil.copy(deliveries[index], landing)
             load_files(con, discover(landing), load_id=f"run-{step}", loaded_at=started + timedelta(minutes=step))
-    build = dbt(["build", "--quiet"], db=db, scratch=workdir)
+    build = dbt(["build", "--quiet"], db=db, scratch=dbt_dir)
     assert build.returncode == 0, build.stdout[-4000:]
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(COMPARED).fetchall()
@@ -61,14 +69,14 @@ def build(deliveries: list[Path], order: list[int], workdir: Path) -> list[tuple
 
 
 @pytest.fixture(scope="module")
-def reference(deliveries, tmp_path_factory) -> list[tuple]:
-    rows = build(deliveries, list(range(len(deliveries))), tmp_path_factory.mktemp("reference"))
+def reference(deliveries, tmp_path_factory, dbt_dir) -> list[tuple]:
+    rows = build(deliveries, list(range(len(deliveries))), tmp_path_factory.mktemp("reference"), dbt_dir)
     assert any(version > 1 for _, version, *_ in rows), "the data must hold re-extractions"
     return rows
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_marts_do_not_depend_on_arrival_order(deliveries, reference, tmp_path_factory, data) -> None:
+def test_marts_do_not_depend_on_arrival_order(deliveries, reference, tmp_path_factory, dbt_dir, data) -> None:
     order = data.draw(st.permutations(range(len(deliveries))))
-    assert build(deliveries, list(order), tmp_path_factory.mktemp("shuffled")) == reference
+    assert build(deliveries, list(order), tmp_path_factory.mktemp("shuffled"), dbt_dir) == reference
