@@ -139,15 +139,19 @@ def test_a_place_renamed_by_new_data_keeps_its_events_and_renames_the_dim(tmp_pa
     placed there before keep the same place id and are not rebuilt (facts hold ids, not names)."""
     settings = settings_for(tmp_path)
 
-    def placed(event: str, story: str, spelling: str) -> dict:
+    def placed(event: str, story: str, spelling: str, day: str) -> dict:
         return make_event(
             event,
             [("Reuters", "certain")],
             story=story,
             location={"name": spelling, "region": "Kharkiv Oblast"},
+            extracted_at=f"{day}T10:00:00.000Z",
         )
 
-    write_jsonl(settings.landing_dir / "events-2026-05-30.jsonl", [placed("9100001-1", "9100001", "Testovo Selo")])
+    write_jsonl(
+        settings.landing_dir / "events-2026-05-30.jsonl",
+        [placed("9100001-1", "9100001", "Testovo Selo", "2026-05-30")],
+    )
     assert run_pipeline(settings, partition="2026-05-30").published
     place = (
         "select fct_events.location_entity_id, places.canonical_name from fct_events "
@@ -159,7 +163,10 @@ def test_a_place_renamed_by_new_data_keeps_its_events_and_renames_the_dim(tmp_pa
 
     write_jsonl(
         settings.landing_dir / "events-2026-05-31.jsonl",
-        [placed("9100002-1", "9100002", "TESTOVO SELO"), placed("9100003-1", "9100003", "TESTOVO SELO")],
+        [
+            placed("9100002-1", "9100002", "TESTOVO SELO", "2026-05-31"),
+            placed("9100003-1", "9100003", "TESTOVO SELO", "2026-05-31"),
+        ],
     )
     run = run_pipeline(settings, partition="2026-05-31")
     assert run.result.success and run.published
@@ -169,6 +176,12 @@ def test_a_place_renamed_by_new_data_keeps_its_events_and_renames_the_dim(tmp_pa
         "select count(distinct location_entity_id), count(*) from fct_events",
     ) == [(1, 3)]
     assert _metric(settings, run.result.run_id, "dbt", "events_rebuilt") == "2"
+    # the timeline rebuilt only the new day, and its earlier day's row took the new name too
+    assert query(
+        settings.published_db,
+        "select event_date, canonical_name, n_events from agg_entity_timelines where entity_id = ? order by all",
+        [place_id],
+    ) == [(date(2026, 5, 30), "TESTOVO SELO", 1), (date(2026, 5, 31), "TESTOVO SELO", 2)]
 
 
 def test_a_scoped_dbt_test_still_catches_a_bad_row_of_the_batch(tmp_path) -> None:

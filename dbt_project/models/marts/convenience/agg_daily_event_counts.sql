@@ -1,9 +1,13 @@
 -- Events per day of first extraction, category and verification level: the daily chart and the
--- "how many, how sure" questions without a group-by. Rebuilt whole from fct_events each build.
+-- "how many, how sure" questions without a group-by.
+-- Incremental: rebuilds the days the changed events touch (macros/incremental.sql, changed_days).
+{{ config(materialized='incremental', incremental_strategy='replace_changed_days', on_schema_change='fail') }}
+-- depends_on: {{ ref('int_events_changed') }}, {{ ref('int_event_records_ranked') }}
 with
 
 events as (
     select * from {{ ref('fct_events') }}
+    where {{ changed_days_only('first_extracted_at') }}
 ),
 
 dated as (

@@ -1,14 +1,25 @@
 -- One row per entity and day it was named: in an event's entity list or as the event's place.
--- "Entity timeline for Kupiansk" is one filter on canonical_name. Rebuilt whole from the marts
--- each build.
+-- "Entity timeline for Kupiansk" is one filter on canonical_name.
+-- Incremental: rebuilds the days the changed events touch (macros/incremental.sql, changed_days);
+-- the post-hook renames the other days' rows of an entity whose name or type changed (an
+-- uncurated place is named by its most frequent spelling, which new data can change).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_changed_days',
+    on_schema_change='fail',
+    post_hook="{{ rename_timeline_entities() }}",
+) }}
+-- depends_on: {{ ref('int_events_changed') }}, {{ ref('int_event_records_ranked') }}
 with
-
-bridge as (
-    select event_id, entity_id from {{ ref('bridge_event_entities') }}
-),
 
 events as (
     select * from {{ ref('fct_events') }}
+    where {{ changed_days_only('first_extracted_at') }}
+),
+
+bridge as (
+    select event_id, entity_id from {{ ref('bridge_event_entities') }}
+    where event_id in (select event_id from events)
 ),
 
 entities as (
