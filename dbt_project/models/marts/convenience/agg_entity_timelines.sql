@@ -13,13 +13,16 @@
 with
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select event_id, location_entity_id, first_extracted_at, verification_level, confidence_score
+    from {{ ref('fct_events') }}
     where {{ changed_days_only('first_extracted_at') }}
 ),
 
 bridge as (
     select event_id, entity_id from {{ ref('bridge_event_entities') }}
-    where event_id in (select event_id from events)
+    {% if is_incremental() -%}
+        where event_id in (select event_id from events)
+    {%- endif %}
 ),
 
 entities as (
