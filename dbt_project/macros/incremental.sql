@@ -79,23 +79,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The days (UTC, of an extraction) that the changed events touch: the day of every extraction
-    of each changed event, and of every record that a re-identified event's former id had. An
-    event's first extraction, before and after this run, is one of them, so the day-grained
-    convenience models rebuild exactly these days. The calling model declares
-    `-- depends_on: {{ ref('int_event_records_ranked') }}` and int_events_changed. -#}
-{% macro changed_days() -%}
-    select distinct cast({{ dbt.date_trunc('day', 'extracted_at') }} as date) as event_date
-    from {{ ref('int_event_records_ranked') }}
-    where event_id in (select event_id from {{ ref('int_events_changed') }})
-        or previous_event_id in (select event_id from {{ ref('int_events_changed') }})
-{%- endmacro %}
-
 {#- `where` fragment of day-grained models: on an incremental run, only the rows whose day
-    (`day_expression`, a timestamp) is one of changed_days(). -#}
+    (`day_expression`, a timestamp) is one of int_event_days_changed. -#}
 {% macro changed_days_only(day_expression) -%}
     {%- if is_incremental() -%}
-    cast({{ dbt.date_trunc('day', day_expression) }} as date) in ({{ changed_days() }})
+    cast({{ dbt.date_trunc('day', day_expression) }} as date) in (
+        select event_date from {{ ref('int_event_days_changed') }}
+    )
     {%- else -%}
     true
     {%- endif -%}
@@ -107,7 +97,7 @@
 {% macro get_incremental_replace_changed_days_sql(arg_dict) -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where event_date in ({{ changed_days() }});
+    where event_date in (select event_date from {{ ref('int_event_days_changed') }});
 
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}

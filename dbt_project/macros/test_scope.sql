@@ -57,7 +57,7 @@
 
 {#- The columns the tested model's YAML documents, read from the manifest: asking the database
     instead costs a catalog query per test on every run. A scoping column left undocumented
-    only makes its tests read the whole table (tests/integration/test_incremental.py checks
+    only makes its tests read the whole table (tests/integration/test_dbt_unit_tests.py checks
     that every model documents the scoping columns it has). -#}
 {% macro documented_columns(relation) -%}
     {%- for parent in model.depends_on.nodes if parent in graph.nodes -%}

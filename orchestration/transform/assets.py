@@ -68,10 +68,10 @@ WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 PARSE_STATE = "partial_parse.msgpack"
 
 
-def run_target_path(project_target: Path, run_id: str) -> Path:
+def run_target_path(project_target: Path, step: str, run_id: str) -> Path:
     """A new folder for this run's dbt invocation, named as dagster-dbt names its own
     (`<step>-<run>-<unique>`), so that prune_run_targets finds it."""
-    return project_target / f"warehouse_dbt_models-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    return project_target / f"{step}-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
 
 
 def restore_parse_state(state_dir: Path, run_target: Path) -> bool:
@@ -170,7 +170,7 @@ def warehouse_dbt_models(
     os.environ.update(plan.env())
     context.log.info("dbt %s (%s)", " ".join(plan.args), plan.why)
     fault_point("dbt_before_build")
-    target = run_target_path(DBT_PROJECT.manifest_path.parent, context.run_id)
+    target = run_target_path(DBT_PROJECT.manifest_path.parent, context.op_execution_context.op.name, context.run_id)
     restore_parse_state(warehouse.settings.dbt_state_dir, target)
     try:
         invocation = dbt.cli([*plan.args, *WITHOUT_UNIT_TESTS], context=context, target_path=target)

@@ -35,7 +35,7 @@ def test_fingerprint_follows_models_not_tests(tmp_path: Path) -> None:
 
 def test_the_parse_state_goes_from_the_warehouse_to_its_next_run_and_back(tmp_path: Path) -> None:
     state_dir = tmp_path / "warehouse" / "dbt_state"
-    first = run_target_path(tmp_path / "target", "run1-id")
+    first = run_target_path(tmp_path / "target", "warehouse_dbt_models", "run1-id")
     assert not restore_parse_state(state_dir, first)  # a new warehouse: dbt parses everything
     assert not keep_parse_state(first, state_dir)  # the run left no state: nothing to keep
     first.mkdir(parents=True)
@@ -45,7 +45,7 @@ def test_the_parse_state_goes_from_the_warehouse_to_its_next_run_and_back(tmp_pa
     assert keep_parse_state(first, state_dir)
     assert sorted(p.name for p in state_dir.iterdir()) == ["partial_parse.msgpack"]
 
-    second = run_target_path(tmp_path / "target", "run2-id")
+    second = run_target_path(tmp_path / "target", "warehouse_dbt_models", "run2-id")
     assert second.name.startswith("warehouse_dbt_models-run2-id") and second != first
     assert restore_parse_state(state_dir, second)
     assert (second / "partial_parse.msgpack").read_bytes() == b"from run 1"

@@ -1,8 +1,8 @@
 -- Events per day of first extraction, category and verification level: the daily chart and the
 -- "how many, how sure" questions without a group-by.
--- Incremental: rebuilds the days the changed events touch (macros/incremental.sql, changed_days).
+-- Incremental: rebuilds the days the changed events touch (int_event_days_changed).
 {{ config(materialized='incremental', incremental_strategy='replace_changed_days', on_schema_change='fail') }}
--- depends_on: {{ ref('int_events_changed') }}, {{ ref('int_event_records_ranked') }}
+-- depends_on: {{ ref('int_event_days_changed') }}
 with
 
 events as (

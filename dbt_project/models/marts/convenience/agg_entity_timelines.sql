@@ -1,6 +1,6 @@
 -- One row per entity and day it was named: in an event's entity list or as the event's place.
 -- "Entity timeline for Kupiansk" is one filter on canonical_name.
--- Incremental: rebuilds the days the changed events touch (macros/incremental.sql, changed_days);
+-- Incremental: rebuilds the days the changed events touch (int_event_days_changed);
 -- the post-hook renames the other days' rows of an entity whose name or type changed (an
 -- uncurated place is named by its most frequent spelling, which new data can change).
 {{ config(
@@ -9,7 +9,7 @@
     on_schema_change='fail',
     post_hook="{{ rename_timeline_entities() }}",
 ) }}
--- depends_on: {{ ref('int_events_changed') }}, {{ ref('int_event_records_ranked') }}
+-- depends_on: {{ ref('int_event_days_changed') }}
 with
 
 events as (
