@@ -15,7 +15,8 @@ FAULT_ENV = "FAULT_KILL_AT"
 # Every point the harness kills at, in pipeline order.
 FAULT_POINTS = (
     "landing_before_first_file",
-    "landing_mid_file_after_records",  # raw rows inserted, manifest row not yet: same transaction
+    "landing_mid_file_after_records",  # records staged as Parquet, manifest row not yet committed
+    "landing_after_commit_before_files_visible",  # committed, its Parquet files not yet renamed into place
     "landing_after_first_file",
     "landing_after_all_files",
     "dbt_before_build",

@@ -95,6 +95,11 @@ class Settings:
         return self.warehouse_dir / "published.duckdb"
 
     @property
+    def raw_dir(self) -> Path:
+        """The raw zone: landed records as Parquet, one folder per load (landing/raw_zone.py)."""
+        return self.warehouse_dir / "raw"
+
+    @property
     def duckdb_temp_dir(self) -> Path:
         """Where DuckDB spills when a query needs more than memory_limit."""
         return self.warehouse_dir / "duckdb_tmp"

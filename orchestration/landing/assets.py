@@ -95,6 +95,7 @@ def raw_landing(
         results = load_files(
             con,
             files,
+            raw_dir=settings.raw_dir,
             load_id=load_id,
             loaded_at=datetime.now(UTC),
             chunk_bytes=settings.landing_chunk_bytes,

@@ -1,48 +1,50 @@
-"""Load landing files into the raw tables, exactly once per file content.
+"""Load landing files into the raw layer, exactly once per file content.
 
-Per file, in one DuckDB transaction: every record is either inserted into `raw.event_records`
-or into `raw.quarantine` with a reason code, and the file's manifest row (keyed by the SHA-256
-of its bytes) is written with lines read / loaded / quarantined. A crash before COMMIT leaves
-no trace, so the next run loads the file again; after COMMIT the same bytes are never loaded
-again, whatever the file is called.
+Per file: every record goes either into the raw zone's Parquet files (`raw.event_records`,
+raw_zone.py) or into `raw.quarantine` with a reason code, and the file's manifest row (keyed by
+the SHA-256 of its bytes) says lines read / loaded / quarantined. The manifest row and the
+rejects commit in one transaction; the records' files become visible by one rename after it. A
+crash before the commit leaves no trace a reader can see, so the next run loads the file again;
+after it the same bytes are never loaded again, whatever the file is called.
 
-Files are streamed, never read whole: lines are validated set-based in DuckDB in chunks of
-about `chunk_bytes` (one statement per chunk, no per-record Python JSON parsing; Python only
-splits lines and decodes UTF-8), so a file larger than DuckDB's memory limit loads with bounded
-memory. All chunks of a file share the file's one transaction.
+Files are read once, streamed, never whole: Python reads blocks (hashing them) and hands DuckDB
+pieces of complete lines, which it splits and validates set-based in chunks of about
+`chunk_bytes` (one statement per chunk), so a file larger than DuckDB's memory limit loads with
+bounded memory. Python judges single lines only where bytes are not text (reading.py).
 """
 
 from __future__ import annotations
 
-import io
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from orchestration.faults import fault_point
+from orchestration.landing import raw_zone
 from orchestration.landing.discover import LandedFile, file_sha256
 from orchestration.landing.reading import (
     DEFAULT_CHUNK_BYTES,
     MAX_RAW_TEXT_CHARS,
-    VECTOR_ROWS,
     Candidate,
     FileChangedWhileReading,
-    HashingReader,
+    HashingFile,
+    Piece,
     chunked,
     drain,
-    iter_export_lines,
+    iter_export_items,
+    prefetched,
     preview_text,
     read_page,
 )
 from orchestration.landing.stat_cache import SETTLE_NS, FileIdentity, known_content, remember
 from orchestration.landing.validation import VALIDATION_SQL
-from orchestration.landing.warehouse_schema import ensure_raw_schema
+from orchestration.landing.warehouse_schema import ensure_raw_zone
 
 
 @dataclass
@@ -80,118 +82,162 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    *,
-    load_id: str,
-    loaded_at: datetime,
-    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-) -> FileLoadResult:
-    """Load one file in one transaction; a no-op if these exact bytes were loaded before.
-
-    The file is hashed first (to skip known content without parsing it), then streamed in
-    chunks; the bytes streamed are hashed again and must match, or nothing is committed and the
-    file is left for the next run (status `changed_while_reading`).
-    """
-    digest = file_sha256(landed.path)
-    result = FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
-    if _already_loaded(con, digest):
-        return result
-
-    params = {
-        "load_id": load_id,
-        "source_file": landed.relative_path,
-        "sha": digest,
-        "fmt": landed.file_format,
-        "loaded_at": loaded_at,
-    }
-    reasons: Counter[str] = Counter()
-    try:
-        with open(landed.path, "rb", buffering=0) as raw_file, _transaction(con):
-            params["load_sequence"] = _next_load_sequence(con)
-            reader = HashingReader(raw_file)
-            stream = io.BufferedReader(reader, buffer_size=1024 * 1024)
-            candidates = iter_export_lines(stream) if landed.file_format == "export" else iter([read_page(stream)])
-            for chunk in chunked(candidates, chunk_bytes):
-                _insert_chunk(con, params, chunk, reasons)
-                result.lines_read += len(chunk)
-            drain(stream)  # hash to the end, whatever the parser stopped at
-            if reader.hasher.hexdigest() != digest:
-                raise FileChangedWhileReading(landed.relative_path)
-            result.rows_quarantined = sum(reasons.values())
-            result.rows_loaded = result.lines_read - result.rows_quarantined
-            result.quarantine_reasons = dict(sorted(reasons.items()))
-            _insert_manifest_row(con, params, result, landed.path.stat().st_size)
-    except FileChangedWhileReading:
-        return FileLoadResult(landed.relative_path, digest, landed.file_format, "changed_while_reading")
-    except (duckdb.TransactionException, duckdb.ConstraintException):
-        # Another run committed the same content first (the manifest's primary key): this run
-        # loaded nothing, which is exactly-once working, not an error.
-        if _already_loaded(con, digest):
-            return FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
-        raise
-    finally:
-        con.unregister("candidates")  # a no-op unless a chunk failed (see _insert_chunk)
-    result.status = "loaded"
-    return result
-
-
-def _insert_chunk(
-    con: duckdb.DuckDBPyConnection,
-    params: dict[str, object],
-    chunk: list[Candidate],
-    reasons: Counter[str],
-) -> None:
-    """Validate one chunk of candidates and write its records and rejects; count reasons."""
-    batch = pa.table(
+def _chunk_tables(chunk: list[Piece | Candidate]) -> tuple[pa.Table, pa.Table]:
+    """A chunk as the two relations validation reads: `pieces` (one Arrow record batch per
+    piece, so that DuckDB's threads share them) and `singles` (the lines Python judged)."""
+    pieces = [item for item in chunk if isinstance(item, Piece)]
+    singles = [item for item in chunk if isinstance(item, Candidate)]
+    piece_fields: dict[str, pa.DataType] = {"first_line": pa.int64(), "text": pa.string()}
+    piece_schema = pa.schema(piece_fields)
+    piece_table = pa.Table.from_batches(
+        [pa.record_batch([pa.array([p.first_line], pa.int64()), p.text], schema=piece_schema) for p in pieces],
+        schema=piece_schema,
+    )
+    single_table = pa.table(
         {
-            "line_number": pa.array([c.line_number for c in chunk], pa.int64()),
-            "text": pa.array([c.text for c in chunk], pa.string()),
-            "reason": pa.array([c.reason for c in chunk], pa.string()),
-            "detail": pa.array([c.detail for c in chunk], pa.string()),
+            "line_number": pa.array([c.line_number for c in singles], pa.int64()),
+            "text": pa.array([c.text for c in singles], pa.string()),
+            "reason": pa.array([c.reason for c in singles], pa.string()),
+            "detail": pa.array([c.detail for c in singles], pa.string()),
         }
     )
-    # Registered for one statement, in record batches of one DuckDB vector each: DuckDB hands
-    # each batch to a thread, so the validation of one big batch ran on one core (4.0 s of a
-    # 300k-line file against 2.5 s). On failure it stays registered until load_file has rolled
-    # back: unregistering inside an aborted transaction would hide the real error.
-    con.register("candidates", pa.Table.from_batches(batch.to_batches(max_chunksize=VECTOR_ROWS)))
+    return piece_table, single_table
+
+
+def _stage_chunk(
+    con: duckdb.DuckDBPyConnection, params: dict[str, object], pieces: pa.Table, singles: pa.Table
+) -> tuple[int, pa.Table]:
+    """Validate one chunk: its rejects into the temp table landing_rejects; returns the chunk's
+    lines (records and rejects) and its records, in the raw zone's columns."""
+    # Registered for one statement. On failure they stay registered until load_file has cleaned
+    # up: unregistering inside a failed statement's aftermath would hide the real error.
+    con.register("pieces", pieces)
+    con.register("singles", singles)
     con.execute(
         f"create or replace temp table checked_batch as {VALIDATION_SQL}",
         {"loaded_at": params["loaded_at"]},
     )
-    con.unregister("candidates")
-    con.execute(
+    con.unregister("pieces")
+    con.unregister("singles")
+    lines = con.execute("select count(*) from checked_batch").fetchall()[0][0]
+    records = con.sql(
         """
-        insert into raw.event_records (
-            load_id, source_file, content_sha256, line_number, source_format, record,
-            extra_fields, loaded_at, load_sequence
-        )
-        select $load_id, $source_file, $sha, line_number, $fmt, j, extra_fields, $loaded_at,
-            $load_sequence
-        from checked_batch where reason_code is null order by line_number
+        select $load_id as load_id, $source_file as source_file, line_number,
+            $fmt as source_format, j::varchar as record, extra_fields::varchar as extra_fields,
+            $loaded_at::timestamptz as loaded_at
+        from checked_batch where reason_code is null
         """,
-        params,
-    )
+        params={k: params[k] for k in ("load_id", "source_file", "fmt", "loaded_at")},
+    ).to_arrow_table()
     con.execute(
         f"""
-        insert into raw.quarantine
-        select $load_id, $source_file, $sha, line_number, reason_code, detail,
-               left(text, {MAX_RAW_TEXT_CHARS}), $loaded_at
-        from checked_batch where reason_code is not null order by line_number
-        """,
-        {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
-    )
-    fault_point("landing_mid_file_after_records")
-    reasons.update(
-        dict(
-            con.execute(
-                "select reason_code, count(*) from checked_batch where reason_code is not null group by all"
-            ).fetchall()
-        )
+        insert into landing_rejects
+        select line_number, reason_code, detail, left(text, {MAX_RAW_TEXT_CHARS})
+        from checked_batch where reason_code is not null
+        """
     )
     con.execute("drop table checked_batch")
+    return int(lines), records
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, params: dict[str, object], incoming: Path, chunk_bytes: int
+) -> tuple[str, int]:
+    """Read a file once: its records into Parquet parts under `incoming`, its rejects into
+    landing_rejects. Returns the SHA-256 of the bytes read and the lines read. Raises
+    FileChangedWhileReading when the file was written meanwhile (its size, times or inode
+    moved): what was read may be a torn mix of two versions."""
+    before = FileIdentity.of(landed.path)
+    with open(landed.path, "rb", buffering=0) as stream, raw_zone.PartWriter(incoming) as writer:
+        reader = HashingFile(stream)
+        items = iter_export_items(reader.read) if landed.file_format == "export" else iter([read_page(reader.read)])
+        lines = 0
+        chunks = prefetched(_chunk_tables(chunk) for chunk in chunked(items, chunk_bytes))
+        for pieces, singles in chunks:
+            chunk_lines, records = _stage_chunk(con, params, pieces, singles)
+            lines += chunk_lines
+            if records.num_rows:
+                writer.write(records)
+        drain(reader.read)  # hash to the end, whatever the parser stopped at
+        writer.close()
+        fault_point("landing_mid_file_after_records")
+    if FileIdentity.of(landed.path) != before:
+        raise FileChangedWhileReading(landed.relative_path)
+    return reader.hasher.hexdigest(), lines
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    *,
+    raw_dir: Path,
+    load_id: str,
+    loaded_at: datetime,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+) -> FileLoadResult:
+    """Load one file: read and hash it once, staging its records as Parquet and its rejects in a
+    temp table; then, unless these bytes were loaded before, commit its rejects and manifest row
+    in one transaction and make its Parquet files visible (raw_zone.py)."""
+    params: dict[str, object] = {
+        "load_id": load_id,
+        "source_file": landed.relative_path,
+        "fmt": landed.file_format,
+        "loaded_at": loaded_at,
+    }
+    incoming = raw_zone.new_incoming(raw_dir)
+    committed = False
+    con.execute(
+        "create or replace temp table landing_rejects "
+        "(line_number bigint, reason_code varchar, detail varchar, raw_text varchar)"
+    )
+    try:
+        try:
+            digest, lines = stage_file(con, landed, params, incoming, chunk_bytes)
+        except FileChangedWhileReading:
+            return FileLoadResult(landed.relative_path, "", landed.file_format, "changed_while_reading")
+        result = FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
+        if _already_loaded(con, digest):
+            return result
+        reasons = dict(
+            con.execute("select reason_code, count(*) from landing_rejects group by all order by all").fetchall()
+        )
+        result.lines_read = lines
+        result.rows_quarantined = sum(reasons.values())
+        result.rows_loaded = lines - result.rows_quarantined
+        result.quarantine_reasons = reasons
+        raw_zone.make_durable(incoming)
+        params["sha"] = digest
+        try:
+            with _transaction(con):
+                load_sequence = params["load_sequence"] = _next_load_sequence(con)
+                con.execute(
+                    """
+                    insert into raw.quarantine
+                    select $load_id, $source_file, $sha, line_number, reason_code, detail, raw_text,
+                        $loaded_at
+                    from landing_rejects order by line_number
+                    """,
+                    {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
+                )
+                _insert_manifest_row(con, params, result, landed.path.stat().st_size)
+                raw_zone.record_pending(con, incoming, load_sequence, digest)
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            # Another run committed the same content first (the manifest's primary key): this
+            # run loaded nothing, which is exactly-once working, not an error.
+            if _already_loaded(con, digest):
+                return FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
+            raise
+        committed = True
+        fault_point("landing_after_commit_before_files_visible")
+        raw_zone.make_visible(raw_dir, incoming, load_sequence, digest)
+        result.status = "loaded"
+        return result
+    finally:
+        if not committed:  # once committed, the files are owed to the raw zone (raw_zone.recover)
+            raw_zone.discard(incoming)
+        con.execute("drop table if exists landing_rejects")
+        for name in ("pieces", "singles"):  # a no-op unless a chunk failed (see _stage_chunk)
+            con.unregister(name)
 
 
 def _insert_manifest_row(
@@ -259,6 +305,7 @@ def load_files(
     con: duckdb.DuckDBPyConnection,
     files: Iterable[LandedFile],
     *,
+    raw_dir: Path,
     load_id: str,
     loaded_at: datetime,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
@@ -267,37 +314,46 @@ def load_files(
 ) -> list[FileLoadResult]:
     """Load each file in turn; `on_file` hears about every file as it completes (progress).
 
-    A file already loaded and not written since is skipped without hashing (stat_cache.py)."""
-    ensure_raw_schema(con)
-    results = []
-    settled: list[tuple[str, FileIdentity, str]] = []
-    fault_point("landing_before_first_file")
-    for landed in files:
-        seen_at = time.time_ns()  # before the stat: the file had settled by then, or it is not trusted
-        identity = FileIdentity.of(landed.path)
-        known = known_content(con, landed.relative_path, identity)
-        if known is not None:
-            result = FileLoadResult(landed.relative_path, known, landed.file_format, "already_loaded")
-        else:
-            try:
-                result = load_file(con, landed, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes)
-            except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-                # Input DuckDB refuses in a way validation did not foresee: the file is rejected
-                # whole, with the error as its reason, and the run goes on with the other files.
-                result = quarantine_whole_file(con, landed, exc, load_id=load_id, loaded_at=loaded_at)
-            if (
-                result.status in ("loaded", "already_loaded")
-                and identity.settled(seen_at, settle_ns)
-                and FileIdentity.of(landed.path) == identity  # not written while it was hashed
-            ):
-                settled.append((landed.relative_path, identity, result.content_sha256))
-        if on_file is not None:
-            on_file(result)
-        results.append(result)
-        if len(results) == 1:
-            fault_point("landing_after_first_file")
-    fault_point("landing_after_all_files")
-    if settled:
+    A file already loaded and not written since is skipped without reading it (stat_cache.py).
+    Loads that a killed landing committed but did not make visible are finished first."""
+    with raw_zone.landing_lock(raw_dir):
+        ensure_raw_zone(con, raw_dir)
+        raw_zone.recover(con, raw_dir)
+        raw_zone.check_owned(con, raw_dir)
+        results = []
+        settled: list[tuple[str, FileIdentity, str]] = []
+        fault_point("landing_before_first_file")
+        for landed in files:
+            seen_at = time.time_ns()  # before the stat: the file had settled by then, or it is not trusted
+            identity = FileIdentity.of(landed.path)
+            known = known_content(con, landed.relative_path, identity)
+            if known is not None:
+                result = FileLoadResult(landed.relative_path, known, landed.file_format, "already_loaded")
+            else:
+                try:
+                    result = load_file(
+                        con, landed, raw_dir=raw_dir, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes
+                    )
+                except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+                    # Input DuckDB refuses in a way validation did not foresee: the file is rejected
+                    # whole, with the error as its reason, and the run goes on with the other files.
+                    result = quarantine_whole_file(con, landed, exc, load_id=load_id, loaded_at=loaded_at)
+                if (
+                    result.status in ("loaded", "already_loaded")
+                    and identity.settled(seen_at, settle_ns)
+                    and FileIdentity.of(landed.path) == identity  # not written while it was hashed
+                ):
+                    settled.append((landed.relative_path, identity, result.content_sha256))
+            if on_file is not None:
+                on_file(result)
+            results.append(result)
+            if len(results) == 1:
+                fault_point("landing_after_first_file")
+        fault_point("landing_after_all_files")
         with _transaction(con):
-            remember(con, settled)
-    return results
+            if settled:
+                remember(con, settled)
+            raw_zone.forget_pending(con)
+            raw_zone.refresh_view(con, raw_dir)
+        raw_zone.discard_incoming(raw_dir)
+        return results

@@ -1,6 +1,8 @@
-"""The structural rules of the export contract as one DuckDB statement (VALIDATION_SQL): for
-every candidate record of a chunk, its reason code for quarantine (or none). Set-based: no
-per-record Python JSON parsing."""
+"""The structural rules of the export contract as one DuckDB statement (VALIDATION_SQL): the
+lines of a chunk, each with its reason code for quarantine (or none). Set-based: DuckDB splits
+the pieces of complete lines the reader hands it (`pieces`: first_line, text) and judges every
+line, together with the few lines Python already judged (`singles`: line_number, text, reason,
+detail); no per-record Python."""
 
 from __future__ import annotations
 
@@ -33,6 +35,11 @@ KNOWN_TOP_LEVEL_FIELDS = (
     "source_reports",
     "extraction",
 )
+
+
+# A line of only these (ASCII whitespace, as Python's bytes.strip sees it) is blank: not a record.
+_BLANK_CODES = "32, 9, 10, 11, 12, 13"
+_BLANK = " || ".join(f"chr({code})" for code in _BLANK_CODES.split(", "))
 
 
 ISO_UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00)$"
@@ -85,7 +92,27 @@ def _validation_sql() -> str:
     story_id = f"s[{_STRING_INDEX['$.extraction.source_story_id']}]"
     known = ", ".join(f"'{name}'" for name in KNOWN_TOP_LEVEL_FIELDS)
     return f"""
-    with parsed as (
+    with lines as (
+        -- the pieces' lines, numbered: two unnests of equal length pair up element by element
+        select first_line + unnest(range(len(split))) as line_number, unnest(split) as text
+        from (select first_line, string_split(text, chr(10)) as split from pieces)
+    ),
+    candidates as (
+        -- trim() with a set of characters walks the whole text (0.4 s per 60 MB file): the
+        -- CASEs only call it for the lines that can need it
+        select line_number,
+            case when suffix(text, chr(13)) then rtrim(text, chr(13)) else text end as text,
+            null::varchar as reason, null::varchar as detail
+        from lines
+        where case
+            when text = '' then false
+            when ascii(text) in ({_BLANK_CODES}) then trim(text, {_BLANK}) <> ''
+            else true
+        end
+        union all
+        select line_number, text, reason, detail from singles
+    ),
+    parsed as (
         select line_number, text, reason as pre_reason, detail as pre_detail,
                case when reason is null then try_cast(text as json) end as j
         from candidates

@@ -50,7 +50,9 @@ class ExportTarget:
         landing = self._dir / str(self._runs)
         landing.mkdir()
         (landing / "input.jsonl").write_bytes(data)
-        [result] = load_files(self._con, discover(landing), load_id=str(self._runs), loaded_at=LOADED_AT)
+        [result] = load_files(
+            self._con, discover(landing), raw_dir=self._dir / "raw", load_id=str(self._runs), loaded_at=LOADED_AT
+        )
         assert result.lines_read == result.rows_loaded + result.rows_quarantined
         (landing / "input.jsonl").unlink()
         landing.rmdir()

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing.warehouse_schema import ensure_raw_schema
+from orchestration.landing.warehouse_schema import ensure_raw_zone
 from tests.integration.conftest import dbt
 
 pytestmark = pytest.mark.integration
@@ -37,7 +37,7 @@ def empty_build(tmp_path_factory: pytest.TempPathFactory) -> EmptyBuild:
     scratch = tmp_path_factory.mktemp("empty_build")
     db = scratch / "unit.duckdb"
     with duckdb.connect(str(db)) as con:
-        ensure_raw_schema(con)  # the sources, as landing creates them
+        ensure_raw_zone(con, scratch / "raw")  # the sources, as landing creates them
     # Data tests are left out: on empty tables they say nothing.
     done = dbt(["build", "--empty", "--exclude-resource-type", "test"], db=db, scratch=scratch)
     return EmptyBuild(db, scratch / "target", done)

@@ -46,13 +46,20 @@ def dbt_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def build(deliveries: list[Path], order: list[int], workdir: Path, dbt_dir: Path) -> list[tuple]:
     db = dbt_dir / "warehouse.duckdb"
     db.unlink(missing_ok=True)  # the previous build's (a checkpointed file, no WAL left)
+    shutil.rmtree(dbt_dir / "raw", ignore_errors=True)
     started = datetime(2026, 6, 1, tzinfo=UTC)
     with duckdb.connect(str(db)) as con:
         for step, index in enumerate(order):
             landing = workdir / f"delivery-{step}"
             landing.mkdir()
             shutil.copy(deliveries[index], landing)
-            load_files(con, discover(landing), load_id=f"run-{step}", loaded_at=started + timedelta(minutes=step))
+            load_files(
+                con,
+                discover(landing),
+                raw_dir=dbt_dir / "raw",
+                load_id=f"run-{step}",
+                loaded_at=started + timedelta(minutes=step),
+            )
     build = dbt(["build", "--quiet"], db=db, scratch=dbt_dir)
     assert build.returncode == 0, build.stdout[-4000:]
     with duckdb.connect(str(db), read_only=True) as con:

@@ -3,6 +3,7 @@ within bounded time and memory, and SQL-looking text stays plain data."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
 from orchestration.landing.page_parser import PageParseError, parse_event_page
-from orchestration.landing.reading import MAX_LINE_BYTES, page_candidate, split_export_lines
+from orchestration.landing.reading import MAX_LINE_BYTES, Piece, iter_export_items, page_candidate
 from tests.conftest import SAMPLES, real_event
 
 LOADED_AT = datetime(2026, 6, 1, tzinfo=UTC)
@@ -28,7 +29,7 @@ def land(tmp_path: Path, name: str, data: bytes) -> tuple[duckdb.DuckDBPyConnect
     landing.mkdir(exist_ok=True)
     (landing / name).write_bytes(data)
     con = duckdb.connect()
-    [result] = load_files(con, discover(landing), load_id="l", loaded_at=LOADED_AT)
+    [result] = load_files(con, discover(landing), raw_dir=tmp_path / "raw", load_id="l", loaded_at=LOADED_AT)
     assert result.lines_read == result.rows_loaded + result.rows_quarantined
     return con, result.quarantine_reasons
 
@@ -86,13 +87,18 @@ def test_pathological_page_is_rejected_quickly() -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_export_splitter_never_raises(data: bytes) -> None:
-    for candidate in split_export_lines(data):
-        assert candidate.reason is None or candidate.reason in {
-            "invalid_utf8",
-            "nul_byte",
-            "binary_file",
-            "line_too_long",
-        }
+    for item in iter_export_items(io.BytesIO(data).read):
+        assert (
+            isinstance(item, Piece)
+            or item.reason is None
+            or item.reason
+            in {
+                "invalid_utf8",
+                "nul_byte",
+                "binary_file",
+                "line_too_long",
+            }
+        )
 
 
 @settings(max_examples=300, deadline=None)
@@ -127,7 +133,9 @@ def test_every_export_line_is_loaded_or_quarantined(tmp_path_factory, lines: lis
     landing = tmp_path_factory.mktemp("fuzz")
     (landing / "f.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     con = duckdb.connect()
-    [result] = load_files(con, discover(landing), load_id="l", loaded_at=LOADED_AT)
+    [result] = load_files(
+        con, discover(landing), raw_dir=landing.with_name(f"{landing.name}-raw"), load_id="l", loaded_at=LOADED_AT
+    )
     # a record is a line with non-blank bytes (ASCII whitespace), as JSON Lines readers see it
     records = len([line for line in "\n".join(lines).split("\n") if line.encode("utf-8", "surrogatepass").strip()])
     assert result.lines_read == result.rows_loaded + result.rows_quarantined
@@ -160,7 +168,10 @@ def test_a_file_duckdb_refuses_is_rejected_whole_and_the_run_goes_on(tmp_path, m
 
     monkeypatch.setattr(loader, "load_file", refuse_a)
     con = duckdb.connect()
-    results = {r.source_file: r for r in load_files(con, discover(landing), load_id="l", loaded_at=LOADED_AT)}
+    results = {
+        r.source_file: r
+        for r in load_files(con, discover(landing), raw_dir=tmp_path / "raw", load_id="l", loaded_at=LOADED_AT)
+    }
     assert results["a.jsonl"].quarantine_reasons == {"file_rejected": 1}
     assert results["b.jsonl"].rows_loaded == 1
     assert con.execute("select reason_code, detail from raw.quarantine").fetchall() == [

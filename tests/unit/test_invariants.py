@@ -8,13 +8,18 @@ import duckdb
 import pytest
 
 from orchestration.checks.invariants import loads_balanced, quarantine_share
-from orchestration.landing.warehouse_schema import ensure_raw_schema
+from orchestration.landing.warehouse_schema import ensure_raw_zone
 
 
 @pytest.fixture
-def con() -> duckdb.DuckDBPyConnection:
+def con(tmp_path) -> duckdb.DuckDBPyConnection:
+    """The raw schema, with a table of the raw zone view's shape in its place: these tests are
+    about the invariants' SQL, not about Parquet files (test_loader.py covers those)."""
     con = duckdb.connect()
-    ensure_raw_schema(con)
+    ensure_raw_zone(con, tmp_path / "raw")
+    con.execute("create table raw.zone_shape as select * from raw.event_records")
+    con.execute("drop view raw.event_records")
+    con.execute("alter table raw.zone_shape rename to event_records")
     return con
 
 

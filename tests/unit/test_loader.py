@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from datetime import UTC, datetime
@@ -10,10 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing import loader
+from orchestration.landing import loader, reading
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
-from orchestration.landing.reading import split_export_lines
 from tests.conftest import SAMPLES, make_event, real_event, write_jsonl
 
 LOADED_AT = datetime(2026, 6, 1, tzinfo=UTC)
@@ -24,23 +24,48 @@ def con() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
+def raw_of(landing: Path) -> Path:
+    """The raw zone of the warehouse that `landing` is loaded into (one per test)."""
+    return landing.parent / f"{landing.name}-raw"
+
+
 def load(con: duckdb.DuckDBPyConnection, landing: Path, load_id: str = "load-1"):
-    return load_files(con, discover(landing), load_id=load_id, loaded_at=LOADED_AT)
+    return load_files(con, discover(landing), raw_dir=raw_of(landing), load_id=load_id, loaded_at=LOADED_AT)
 
 
 def reasons(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     return con.execute("select line_number, reason_code from raw.quarantine order by all").fetchall()
 
 
-def test_split_handles_bom_crlf_blank_lines_and_bad_utf8() -> None:
-    data = b'\xef\xbb\xbf{"a": 1}\r\n\r\n{"b": 2}\n\xff\xfe\n{"c":\x00 3}\n'
-    candidates = split_export_lines(data)
-    assert [(c.line_number, c.text, c.reason) for c in candidates] == [
-        (1, '{"a": 1}', None),
-        (3, '{"b": 2}', None),
-        (4, "\ufffd\ufffd", "invalid_utf8"),
-        (5, '{"c":\\0 3}', "nul_byte"),
-    ]
+def test_bom_crlf_blank_lines_and_bad_bytes_keep_their_line_numbers(tmp_path, con) -> None:
+    """Lines DuckDB splits (BOM, CRLF, blank lines) and lines Python judges (bad UTF-8, a NUL)
+    are numbered alike; only the lines with bad bytes are quarantined."""
+    (tmp_path / "f.jsonl").write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(real_event()).encode()
+        + b"\r\n\r\n  \t\n"
+        + json.dumps(make_event("e2", [("AP", "likely")])).encode()
+        + b'\n\xff\xfe\n{"c":\x00 3}\n'
+    )
+    [result] = load(con, tmp_path)
+    assert (result.lines_read, result.rows_loaded) == (4, 2)
+    records = con.execute("select line_number, record->>'$.event_id' from raw.event_records order by 1").fetchall()
+    assert records == [(1, real_event()["event_id"]), (4, "e2")]
+    assert reasons(con) == [(5, "invalid_utf8"), (6, "nul_byte")]
+    assert con.execute("select raw_text from raw.quarantine where line_number = 6").fetchall() == [('{"c":\\0 3}',)]
+
+
+def test_pieces_and_single_lines_give_the_same_lines(tmp_path) -> None:
+    """A piece with a bad byte is judged line by line in Python: every other line of it comes out
+    as if DuckDB had split it (numbers, CR and blank lines), so where a bad byte falls changes
+    nothing about its neighbours."""
+    clean = list(reading.iter_export_items(io.BytesIO(b'{"a": 1}\r\n\n \n{}\n{"b": 2}\nlast').read))
+    dirty = list(reading.iter_export_items(io.BytesIO(b'{"a": 1}\r\n\n \n\xff\n{"b": 2}\nlast').read))
+    assert clean and all(isinstance(item, reading.Piece) for item in clean)
+    lines = [(c.line_number, c.text, c.reason) for c in dirty if isinstance(c, reading.Candidate)]
+    assert lines == [(1, '{"a": 1}', None), (4, "\ufffd", "invalid_utf8"), (5, '{"b": 2}', None)]
+    [last] = [p for p in dirty if isinstance(p, reading.Piece)]  # the line after the dirty piece
+    assert (last.first_line, last.text.to_pylist()) == (6, ["last"])
 
 
 @pytest.mark.parametrize(
@@ -132,22 +157,26 @@ def test_file_contents_are_numbered_in_load_order(tmp_path, con) -> None:
 
 @pytest.fixture
 def hashed(monkeypatch) -> list[str]:
-    """The files landing hashes, in order."""
+    """The files landing reads (and so hashes), in order."""
     calls: list[str] = []
-    original = loader.file_sha256
+    original = loader.stage_file
 
-    def counting(path):
-        calls.append(Path(path).name)
-        return original(path)
+    def counting(con, landed, *args):
+        calls.append(landed.path.name)
+        return original(con, landed, *args)
 
-    monkeypatch.setattr(loader, "file_sha256", counting)
+    monkeypatch.setattr(loader, "stage_file", counting)
     return calls
 
 
 def test_a_loaded_file_not_written_since_is_not_hashed_again(tmp_path, con, hashed) -> None:
     write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")])])
-    first = load_files(con, discover(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0)
-    second = load_files(con, discover(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0)
+    first = load_files(
+        con, discover(tmp_path), raw_dir=raw_of(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0
+    )
+    second = load_files(
+        con, discover(tmp_path), raw_dir=raw_of(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0
+    )
     assert [r.status for r in first] == ["loaded"] and [r.status for r in second] == ["already_loaded"]
     assert second[0].content_sha256 == first[0].content_sha256
     assert hashed == ["a.jsonl"]  # once, by the first run
@@ -156,11 +185,13 @@ def test_a_loaded_file_not_written_since_is_not_hashed_again(tmp_path, con, hash
 def test_a_file_rewritten_in_place_is_hashed_and_loaded_again(tmp_path, con, hashed) -> None:
     path = tmp_path / "a.jsonl"
     write_jsonl(path, [make_event("a1", [("Reuters", "certain")])])
-    load_files(con, discover(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0)
+    load_files(con, discover(tmp_path), raw_dir=raw_of(tmp_path), load_id="load-1", loaded_at=LOADED_AT, settle_ns=0)
     before = path.stat()
     write_jsonl(path, [make_event("a1", [("Reuters", "likely ")])])  # same size, new bytes
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # old times back: only ctime tells
-    [again] = load_files(con, discover(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0)
+    [again] = load_files(
+        con, discover(tmp_path), raw_dir=raw_of(tmp_path), load_id="load-2", loaded_at=LOADED_AT, settle_ns=0
+    )
     assert again.status == "loaded" and hashed == ["a.jsonl", "a.jsonl"]
 
 
@@ -170,7 +201,14 @@ def test_a_file_written_moments_ago_is_not_trusted_by_its_times(tmp_path, con, h
     write_jsonl(tmp_path / "a.jsonl", [make_event("a1", [("Reuters", "certain")])])
     never_settled = 10**18  # deterministic: the file is always "moments" old
     for load_id in ("load-1", "load-2"):
-        load_files(con, discover(tmp_path), load_id=load_id, loaded_at=LOADED_AT, settle_ns=never_settled)
+        load_files(
+            con,
+            discover(tmp_path),
+            raw_dir=raw_of(tmp_path),
+            load_id=load_id,
+            loaded_at=LOADED_AT,
+            settle_ns=never_settled,
+        )
     assert hashed == ["a.jsonl", "a.jsonl"]
     assert con.execute("select count(*) from raw.landing_file_identities").fetchall() == [(0,)]
 
@@ -205,14 +243,17 @@ def test_two_concurrent_loads_of_one_file_load_it_once(tmp_path) -> None:
     landing = tmp_path / "landing"
     write_jsonl(landing / "a.jsonl", [real_event(), make_event("e2", [("Reuters", "certain")])])
     base = duckdb.connect(str(tmp_path / "w.duckdb"))
-    load(base, tmp_path / "empty-landing")  # creates the raw schema
+    load_files(base, [], raw_dir=raw_of(landing), load_id="schema", loaded_at=LOADED_AT)  # the raw schema
     barrier = threading.Barrier(2)
     statuses: list[str] = []
 
     def run(load_id: str) -> None:
         con = base.cursor()
         barrier.wait()
-        statuses.extend(r.status for r in load_files(con, discover(landing), load_id=load_id, loaded_at=LOADED_AT))
+        statuses.extend(
+            r.status
+            for r in load_files(con, discover(landing), raw_dir=raw_of(landing), load_id=load_id, loaded_at=LOADED_AT)
+        )
 
     threads = [threading.Thread(target=run, args=(f"run-{i}",)) for i in range(2)]
     for thread in threads:
@@ -235,7 +276,10 @@ def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> Non
     outcomes = []
     for chunk_bytes in (1, 10**9):
         con = duckdb.connect()
-        [result] = load_files(con, discover(tmp_path), load_id="l", loaded_at=LOADED_AT, chunk_bytes=chunk_bytes)
+        raw_dir = tmp_path.parent / f"{tmp_path.name}-raw-{chunk_bytes}"
+        [result] = load_files(
+            con, discover(tmp_path), raw_dir=raw_dir, load_id="l", loaded_at=LOADED_AT, chunk_bytes=chunk_bytes
+        )
         outcomes.append(
             (
                 (result.lines_read, result.rows_loaded, result.rows_quarantined, result.quarantine_reasons),
@@ -249,26 +293,25 @@ def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> Non
 
 
 def test_a_file_changing_while_read_loads_nothing_until_it_is_stable(tmp_path, con, monkeypatch) -> None:
-    """A writer that ignores the temporary-name convention and appends during the load: the
-    bytes streamed no longer match the hash, so nothing commits; the next run loads the file."""
-    from orchestration.landing import loader
-
+    """A writer that ignores the temporary-name convention and appends during the load: the file
+    is not what it was when reading began, so nothing commits and nothing becomes visible; the
+    next run loads the file."""
     path = write_jsonl(tmp_path / "f.jsonl", [make_event("e1", [("Reuters", "certain")])])
-    real_hash = loader.file_sha256
+    real_items = loader.iter_export_items
 
-    def hash_then_append(p: Path) -> str:
-        digest = real_hash(p)
-        with open(p, "a", encoding="utf-8") as f:
+    def read_then_append(read):
+        yield from real_items(read)
+        with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(make_event("e2", [("Reuters", "certain")])) + "\n")
-        return digest
 
-    monkeypatch.setattr(loader, "file_sha256", hash_then_append)
+    monkeypatch.setattr(loader, "iter_export_items", read_then_append)
     [result] = load(con, tmp_path)
     assert result.status == "changed_while_reading"
     assert _table(con, "select count(*) from raw.event_records")[0][0] == 0
     assert _table(con, "select count(*) from raw.file_loads")[0][0] == 0
+    assert not any(raw_of(tmp_path).rglob("*.parquet"))
 
-    monkeypatch.setattr(loader, "file_sha256", real_hash)
+    monkeypatch.setattr(loader, "iter_export_items", real_items)
     [result] = load(con, tmp_path, load_id="load-2")
     assert (result.status, result.rows_loaded) == ("loaded", 2)
     assert path.read_text().count("\n") == 2
