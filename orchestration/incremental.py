@@ -78,6 +78,14 @@ class BuildPlan:
         return {CHANGED_SINCE_BATCH_ENV: value}
 
 
+# An incremental build leaves the seeds and their own tests out: it only runs when the transform
+# fingerprint (which covers the seeds) equals the last successful build's, so the seed tables
+# hold exactly what that build loaded and tested. 12 seeds and 30 tests were a second of every
+# small run. (Excluding them also leaves out the two tests of decisions against spellings,
+# which only a removed spelling could fail, and incremental runs only add spellings.)
+INCREMENTAL = ["build", "--exclude", "resource_type:seed"]
+
+
 def build_args(
     full_refresh_requested: bool,
     published_batch: int | None,
@@ -105,9 +113,9 @@ def build_args(
     if last_fingerprint != fingerprint:
         return BuildPlan(full, None, "full refresh: models, macros or seeds changed since the last successful build")
     if published_batch is None:
-        return BuildPlan(["build"], None, "incremental, every event: no publish on record")
+        return BuildPlan(INCREMENTAL, None, "incremental, every event: no publish on record")
     return BuildPlan(
-        ["build"],
+        INCREMENTAL,
         published_batch,
         f"incremental: events changed since staging batch {published_batch} (the last publish)",
     )

@@ -30,7 +30,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 def test_incremental_since_the_last_publish() -> None:
     plan = build_args(False, 7, "abc", "abc")
-    assert plan.args == ["build"]  # no --vars: they would force a full re-parse every run
+    assert plan.args == ["build", "--exclude", "resource_type:seed"]  # no --vars: they force a full re-parse
     assert plan.env() == {"DBT_CHANGED_SINCE_BATCH": "7"}
     assert "since staging batch 7" in plan.why
 
@@ -44,7 +44,7 @@ def test_full_refresh_when_asked_or_when_the_transform_changed() -> None:
 
 def test_every_event_when_nothing_was_published_yet() -> None:
     plan = build_args(False, None, "abc", "abc")
-    assert plan.args == ["build"] and plan.env() == {"DBT_CHANGED_SINCE_BATCH": ""}
+    assert plan.args == ["build", "--exclude", "resource_type:seed"] and plan.env() == {"DBT_CHANGED_SINCE_BATCH": ""}
 
 
 def test_full_refresh_without_a_successful_build_to_continue_from() -> None:
