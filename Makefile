@@ -37,7 +37,7 @@ help:
 	@echo "make generate  EVENTS=N DAYS=D START=YYYY-MM-DD SEED=S OUT=DIR: sample JSONL exports"
 	@echo "make rollback  put the previous published version back (atomic)"
 	@echo "make chaos     kill the pipeline at every fault point and 50 random moments (persistent instance), re-run, compare"
-	@echo "make bench     BENCH_SCALE=x: pipeline vs DuckDB floor at 10k/100k/1M events (x scales them)"
+	@echo "make bench     BENCH_SCALE=x: pipeline vs DuckDB floor at 10k/100k/1M events (x scales them); SCALE=10 adds 10M"
 	@echo "make bench-entities  the entity resolver on 100k synthetic distinct spellings + a 10k day"
 	@echo "make eval-entities  entity resolution scored on the labelled set (precision, recall, merges)"
 	@echo "make fuzz      FUZZ_SECONDS=N: coverage-guided fuzzing of both parsers (atheris)"
@@ -107,10 +107,12 @@ fuzz: setup
 	$(BIN)/python -m tests.fuzz.run page $(or $(FUZZ_SECONDS),60)
 	$(BIN)/python -m tests.fuzz.run export $(or $(FUZZ_SECONDS),60)
 
-# The pipeline against DuckDB's floor at 10k / 100k / 1M events (BENCH_SCALE multiplies them):
-# prints a table, writes bench/results/<date>.json and docs/performance.md.
+# The pipeline against DuckDB's floor at 10k / 100k / 1M events (BENCH_SCALE multiplies them),
+# a 1k-event day against the cost of importing the stack, and a file through the sensor; SCALE=10
+# adds a 10M-event history (hours): prints a table, writes bench/results/<date>.json and
+# docs/performance.md.
 bench: setup
-	$(BIN)/python -m bench.run --scale $(or $(BENCH_SCALE),1.0)
+	$(BIN)/python -m bench.run --scale $(or $(BENCH_SCALE),1.0) $(if $(filter 10,$(SCALE)),--with-10m)
 
 # The entity resolver alone on 100k synthetic distinct spellings, then 10k more (a day).
 bench-entities: setup
