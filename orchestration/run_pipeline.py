@@ -115,5 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.success and published else 1
 
 
+def exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown: with Dagster, dbt, DuckDB, pandas and
+    Great Expectations loaded, freeing every module took 1.5 s of a 16 s small run. Everything
+    the run wrote is committed or closed by then (DuckDB connections are context managers, the
+    Dagster instance writes each event as it happens); output and log handlers are flushed here."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
