@@ -4,6 +4,7 @@ records into it; the view follows the warehouse folder."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -155,3 +156,21 @@ def test_a_raw_zone_of_another_warehouse_file_is_refused(landing, tmp_path) -> N
     (warehouse / "w.duckdb").unlink()
     with pytest.raises(ForeignRawZone, match=r"delete .*raw together with warehouse\.duckdb"):
         land(landing, warehouse)
+
+
+def test_the_raw_zone_is_plain_parquet_any_reader_takes(landing, tmp_path) -> None:
+    """Another engine reads the zone without DuckDB: plain Parquet types (the documents as
+    strings, not DuckDB's JSON type), both keys of a load from its folder names."""
+    import pyarrow.dataset as ds
+
+    warehouse = tmp_path / "warehouse"
+    land(landing, warehouse)
+    zone = ds.dataset(records_dir(warehouse / "raw"), format="parquet", partitioning="hive")
+    table = zone.to_table()
+    assert table.num_rows == 4
+    types = {field.name: str(field.type) for field in table.schema}
+    assert types["record"] == types["source_file"] == "string"
+    assert types["line_number"] == "int64" and types["loaded_at"].startswith("timestamp[us, tz=")
+    assert set(table.column("load_sequence").to_pylist()) == {1, 2}
+    assert len(set(table.column("content_sha256").to_pylist())) == 2
+    assert json.loads(table.column("record")[0].as_py())["source_reports"]
