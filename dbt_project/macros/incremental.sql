@@ -95,12 +95,7 @@
     changed days, then insert the rows just computed for them. A day that lost all its events
     (an event's first extraction moved to an earlier day) is deleted and gets no row back. -#}
 {% macro get_incremental_replace_changed_days_sql(arg_dict) -%}
-    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ arg_dict['target_relation'] }}
-    where event_date in (select event_date from {{ ref('int_event_days_changed') }});
-
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    {{ replace_changed_rows(arg_dict, 'event_date', ref('int_event_days_changed')) }}
 {%- endmacro %}
 
 {#- Incremental strategy of event-grained models: delete every row of the changed events, then
@@ -108,9 +103,16 @@
     removes events that no longer exist (a page whose export twin arrived takes the export's
     event id: its former id must go). -#}
 {% macro get_incremental_replace_changed_events_sql(arg_dict) -%}
+    {{ replace_changed_rows(arg_dict, 'event_id', ref('int_events_changed')) }}
+{%- endmacro %}
+
+{#- The body of both strategies above: delete the target's rows whose `key` (a column name of
+    this project, never data) is in `changed` (a relation with that column), then insert the
+    rows just computed. -#}
+{% macro replace_changed_rows(arg_dict, key, changed) -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where event_id in (select event_id from {{ ref('int_events_changed') }});
+    where {{ key }} in (select {{ key }} from {{ changed }});
 
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}

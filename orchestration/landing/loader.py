@@ -82,16 +82,18 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
+_PIECE_FIELDS: dict[str, pa.DataType] = {"first_line": pa.int64(), "text": pa.string()}
+_PIECE_SCHEMA = pa.schema(_PIECE_FIELDS)
+
+
 def _chunk_tables(chunk: list[Piece | Candidate]) -> tuple[pa.Table, pa.Table]:
     """A chunk as the two relations validation reads: `pieces` (one Arrow record batch per
     piece, so that DuckDB's threads share them) and `singles` (the lines Python judged)."""
     pieces = [item for item in chunk if isinstance(item, Piece)]
     singles = [item for item in chunk if isinstance(item, Candidate)]
-    piece_fields: dict[str, pa.DataType] = {"first_line": pa.int64(), "text": pa.string()}
-    piece_schema = pa.schema(piece_fields)
     piece_table = pa.Table.from_batches(
-        [pa.record_batch([pa.array([p.first_line], pa.int64()), p.text], schema=piece_schema) for p in pieces],
-        schema=piece_schema,
+        [pa.record_batch([pa.array([p.first_line], pa.int64()), p.text], schema=_PIECE_SCHEMA) for p in pieces],
+        schema=_PIECE_SCHEMA,
     )
     single_table = pa.table(
         {
@@ -141,13 +143,17 @@ def _stage_chunk(
 
 
 def stage_file(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, params: dict[str, object], incoming: Path, chunk_bytes: int
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    before: FileIdentity,
+    params: dict[str, object],
+    incoming: Path,
+    chunk_bytes: int,
 ) -> tuple[str, int]:
     """Read a file once: its records into Parquet parts under `incoming`, its rejects into
     landing_rejects. Returns the SHA-256 of the bytes read and the lines read. Raises
-    FileChangedWhileReading when the file was written meanwhile (its size, times or inode
-    moved): what was read may be a torn mix of two versions."""
-    before = FileIdentity.of(landed.path)
+    FileChangedWhileReading when the file is no longer what it was `before` reading (its size,
+    times or inode moved): what was read may be a torn mix of two versions."""
     with open(landed.path, "rb", buffering=0) as stream, raw_zone.PartWriter(incoming) as writer:
         reader = HashingFile(stream)
         items = iter_export_items(reader.read) if landed.file_format == "export" else iter([read_page(reader.read)])
@@ -170,14 +176,16 @@ def load_file(
     con: duckdb.DuckDBPyConnection,
     landed: LandedFile,
     *,
+    identity: FileIdentity,
     raw_dir: Path,
     load_id: str,
     loaded_at: datetime,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
 ) -> FileLoadResult:
-    """Load one file: read and hash it once, staging its records as Parquet and its rejects in a
-    temp table; then, unless these bytes were loaded before, commit its rejects and manifest row
-    in one transaction and make its Parquet files visible (raw_zone.py)."""
+    """Load one file, as it was when landing looked at it (`identity`): read and hash it once,
+    staging its records as Parquet and its rejects in a temp table; then, unless these bytes were
+    loaded before, commit its rejects and manifest row in one transaction and make its Parquet
+    files visible (raw_zone.py)."""
     params: dict[str, object] = {
         "load_id": load_id,
         "source_file": landed.relative_path,
@@ -192,7 +200,7 @@ def load_file(
     )
     try:
         try:
-            digest, lines = stage_file(con, landed, params, incoming, chunk_bytes)
+            digest, lines = stage_file(con, landed, identity, params, incoming, chunk_bytes)
         except FileChangedWhileReading:
             return FileLoadResult(landed.relative_path, "", landed.file_format, "changed_while_reading")
         result = FileLoadResult(landed.relative_path, digest, landed.file_format, "already_loaded")
@@ -219,7 +227,7 @@ def load_file(
                     """,
                     {k: params[k] for k in ("load_id", "source_file", "sha", "loaded_at")},
                 )
-                _insert_manifest_row(con, params, result, landed.path.stat().st_size)
+                _insert_manifest_row(con, params, result, identity.size_bytes)
                 raw_zone.record_pending(con, incoming, load_sequence, digest)
         except (duckdb.TransactionException, duckdb.ConstraintException):
             # Another run committed the same content first (the manifest's primary key): this
@@ -279,26 +287,22 @@ def quarantine_whole_file(
     with open(landed.path, "rb") as stream:
         head = stream.read(MAX_RAW_TEXT_CHARS)
     detail = f"{type(error).__name__}: {error}"[:1000]
+    result = FileLoadResult(landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1})
+    params: dict[str, object] = {
+        "sha": digest,
+        "load_id": load_id,
+        "source_file": landed.relative_path,
+        "fmt": landed.file_format,
+        "loaded_at": loaded_at,
+    }
     with _transaction(con):
         con.execute(
             "insert into raw.quarantine values (?, ?, ?, null, 'file_rejected', ?, ?, ?)",
             [load_id, landed.relative_path, digest, detail, preview_text(head), loaded_at],
         )
-        con.execute(
-            "insert into raw.file_loads (content_sha256, load_id, source_file, file_format, "
-            "size_bytes, lines_read, rows_loaded, rows_quarantined, loaded_at, load_sequence) "
-            "values (?, ?, ?, ?, ?, 1, 0, 1, ?, ?)",
-            [
-                digest,
-                load_id,
-                landed.relative_path,
-                landed.file_format,
-                landed.path.stat().st_size,
-                loaded_at,
-                _next_load_sequence(con),
-            ],
-        )
-    return FileLoadResult(landed.relative_path, digest, landed.file_format, "loaded", 1, 0, 1, {"file_rejected": 1})
+        params["load_sequence"] = _next_load_sequence(con)
+        _insert_manifest_row(con, params, result, landed.path.stat().st_size)
+    return result
 
 
 def load_files(
@@ -332,7 +336,13 @@ def load_files(
             else:
                 try:
                     result = load_file(
-                        con, landed, raw_dir=raw_dir, load_id=load_id, loaded_at=loaded_at, chunk_bytes=chunk_bytes
+                        con,
+                        landed,
+                        identity=identity,
+                        raw_dir=raw_dir,
+                        load_id=load_id,
+                        loaded_at=loaded_at,
+                        chunk_bytes=chunk_bytes,
                     )
                 except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
                     # Input DuckDB refuses in a way validation did not foresee: the file is rejected
@@ -353,7 +363,6 @@ def load_files(
         with _transaction(con):
             if settled:
                 remember(con, settled)
-            raw_zone.forget_pending(con)
             raw_zone.refresh_view(con, raw_dir)
-        raw_zone.discard_incoming(raw_dir)
+        raw_zone.finish(con, raw_dir)
         return results

@@ -21,7 +21,6 @@ A reader of `event_records/` therefore never sees a load that did not commit, no
 
 from __future__ import annotations
 
-import fcntl
 import os
 import queue
 import shutil
@@ -35,10 +34,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from orchestration.files import exclusive_lock, fsync_dir, fsync_file
 from orchestration.sql_text import quote_literal
 
 INCOMING = ".incoming"
 RECORDS_TABLE = "event_records"
+# Every part of every visible load, below records_dir (the layout in the docstring above).
+PARTS = "*/*/*.parquet"
 
 # The columns of raw.event_records, typed: what the view returns when no load has files yet (a
 # glob that matches nothing cannot be read, and dbt's sources must exist on a new warehouse).
@@ -53,17 +55,13 @@ _EMPTY_RECORDS = """
 
 @contextmanager
 def landing_lock(raw_dir: Path) -> Iterator[None]:
-    """One landing at a time per raw zone (an exclusive `flock`, released by a kill too): a
-    landing's recovery deletes incoming folders no commit owns, which must not include those
-    of another landing still writing. The Dagster pool already runs one warehouse run at a
-    time; this holds for any other caller (threads of one process included)."""
+    """One landing at a time per raw zone (files.exclusive_lock): a landing's recovery deletes
+    incoming folders no commit owns, which must not include those of another landing still
+    writing. The Dagster pool already runs one warehouse run at a time; this holds for any
+    other caller (threads of one process included)."""
     raw_dir.mkdir(parents=True, exist_ok=True)
-    with open(raw_dir / "landing.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(raw_dir / "landing.lock"):
+        yield
 
 
 def records_dir(raw_dir: Path) -> Path:
@@ -83,20 +81,12 @@ def new_incoming(raw_dir: Path) -> Path:
     return path
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def make_durable(incoming: Path) -> None:
     """Flush a load's files to disk before its manifest row commits: after the commit the
     warehouse says the load exists, so its files must survive a power cut, not only a kill."""
     for part in incoming.iterdir():
-        _fsync(part)
-    _fsync(incoming)
+        fsync_file(part)
+    fsync_dir(incoming)
 
 
 def make_visible(raw_dir: Path, incoming: Path, load_sequence: int, content_sha256: str) -> None:
@@ -104,7 +94,7 @@ def make_visible(raw_dir: Path, incoming: Path, load_sequence: int, content_sha2
     target = load_dir(raw_dir, load_sequence, content_sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.rename(incoming, target)
-    _fsync(target.parent)
+    fsync_dir(target.parent)
 
 
 def record_pending(con: duckdb.DuckDBPyConnection, incoming: Path, load_sequence: int, content_sha256: str) -> None:
@@ -115,23 +105,17 @@ def record_pending(con: duckdb.DuckDBPyConnection, incoming: Path, load_sequence
     )
 
 
-def recover(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[str]:
+def recover(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
     """Finish the renames that committed loads still owe, then delete every other incoming
-    folder (attempts that never committed). Call it before a landing starts; returns what was
-    rolled forward."""
+    folder (attempts that never committed). Call it before a landing starts."""
     pending = con.execute(
         "select incoming, load_sequence, content_sha256 from raw.raw_zone_pending order by load_sequence"
     ).fetchall()
-    finished = []
     for name, load_sequence, content_sha256 in pending:
         incoming = raw_dir / INCOMING / name
         if incoming.is_dir() and not load_dir(raw_dir, load_sequence, content_sha256).exists():
             make_visible(raw_dir, incoming, load_sequence, content_sha256)
-            finished.append(content_sha256)
-    if pending:
-        con.execute("delete from raw.raw_zone_pending")
-    discard_incoming(raw_dir)
-    return finished
+    finish(con, raw_dir)
 
 
 class ForeignRawZone(Exception):
@@ -151,8 +135,8 @@ def check_owned(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
     found = {f"{path.parent.name}/{path.name}" for path in records_dir(raw_dir).glob("*/*") if path.is_dir()}
     if foreign := sorted(found - listed):
         raise ForeignRawZone(
-            f"the raw zone {raw_dir} holds {len(foreign)} load(s) that {RECORDS_TABLE}'s warehouse "
-            f"file does not list (e.g. {foreign[0]}): it belongs with another warehouse.duckdb. "
+            f"the raw zone {raw_dir} holds {len(foreign)} load(s) that this warehouse's "
+            f"raw.file_loads does not list (e.g. {foreign[0]}): it belongs with another warehouse.duckdb. "
             f"To rebuild from the landing files, delete {raw_dir} together with warehouse.duckdb; "
             "otherwise put back the warehouse.duckdb that goes with it."
         )
@@ -162,23 +146,20 @@ def discard(incoming: Path) -> None:
     shutil.rmtree(incoming, ignore_errors=True)
 
 
-def discard_incoming(raw_dir: Path) -> None:
-    """Remove the incoming folder and whatever uncommitted attempts it holds."""
-    shutil.rmtree(raw_dir / INCOMING, ignore_errors=True)
-
-
-def forget_pending(con: duckdb.DuckDBPyConnection) -> None:
-    """Once a landing has made all its loads visible, their pending rows are history."""
+def finish(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+    """Once every committed load is visible: its pending row is history, and what is left in
+    the incoming folder belongs to attempts that never committed."""
     con.execute("delete from raw.raw_zone_pending")
+    shutil.rmtree(raw_dir / INCOMING, ignore_errors=True)
 
 
 def refresh_view(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
     """(Re)create `raw.event_records` over the raw zone at `raw_dir` (the warehouse folder may
     have moved since the view was made: the path is absolute)."""
-    if next(records_dir(raw_dir).glob("*/*/*.parquet"), None) is None:
+    if next(records_dir(raw_dir).glob(PARTS), None) is None:
         body = _EMPTY_RECORDS
     else:
-        pattern = quote_literal((records_dir(raw_dir) / "*" / "*" / "*.parquet").as_posix())
+        pattern = quote_literal(f"{records_dir(raw_dir).as_posix()}/{PARTS}")
         body = f"""
             select load_id, source_file, content_sha256, line_number, source_format, record,
                    extra_fields, loaded_at, load_sequence
@@ -232,10 +213,13 @@ class PartWriter:
             raise self._error
         self._jobs.put(records)
 
-    def close(self) -> None:
+    def _stop(self) -> None:
         if self._thread.is_alive():
             self._jobs.put(None)
             self._thread.join()
+
+    def close(self) -> None:
+        self._stop()
         if self._error is not None:
             raise self._error
 
@@ -243,17 +227,14 @@ class PartWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join()
+        self._stop()
 
 
-def migrate_records_table(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
+def migrate_records_table(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
     """Warehouses made before the raw zone keep records in the table raw.event_records: move
     each load's rows into its Parquet folder, then replace the table by the view. Re-runnable
     after a kill at any point (a load already moved is skipped; the table goes last, in one
-    transaction with the view). Rows from before loads were numbered go to load_sequence=0.
-    Returns the number of loads moved."""
+    transaction with the view). Rows from before loads were numbered go to load_sequence=0."""
     loads = con.execute(
         "select distinct content_sha256, coalesce(load_sequence, 0) from raw.event_records order by all"
     ).fetchall()
@@ -274,4 +255,3 @@ def migrate_records_table(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     con.execute("drop table raw.event_records")
     refresh_view(con, raw_dir)
     con.execute("commit")
-    return len(loads)

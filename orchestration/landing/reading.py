@@ -107,19 +107,26 @@ def drain(read: Read, *, to_newline: bool = False) -> tuple[int, bytes]:
     return skipped, b""
 
 
+def _text_or_reject(number: int, raw: bytes, encoding: str = "utf-8") -> str | Candidate:
+    """A record's bytes as text, or its reject: not UTF-8 (`invalid_utf8`), or holding a NUL
+    byte (`nul_byte`, kept with the NUL spelled out)."""
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return Candidate(number, raw.decode("utf-8", "replace"), "invalid_utf8", str(exc))
+    if "\x00" in text:
+        return Candidate(number, text.replace("\x00", "\\0"), "nul_byte", None)
+    return text
+
+
 def _line_candidate(number: int, raw: bytes) -> Candidate | None:
     """One line (without its newline) judged by Python: only for the lines of a piece that holds
     bytes DuckDB must not see (a NUL, invalid UTF-8). Blank lines are not records."""
     raw = raw.rstrip(b"\r")
     if not raw.strip():
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Candidate(number, raw.decode("utf-8", "replace"), "invalid_utf8", str(exc))
-    if "\x00" in text:
-        return Candidate(number, text.replace("\x00", "\\0"), "nul_byte", None)
-    return Candidate(number, text)
+    text = _text_or_reject(number, raw)
+    return text if isinstance(text, Candidate) else Candidate(number, text)
 
 
 def _items_of(lines: bytes, first_line: int) -> Iterator[Piece | Candidate]:
@@ -203,12 +210,9 @@ def page_candidate(data: bytes, size_bytes: int | None = None) -> Candidate:
         return _binary_candidate(data, size_bytes)
     if size_bytes > MAX_LINE_BYTES:
         return Candidate(1, preview_text(data), "page_too_large", f"{size_bytes} bytes > {MAX_LINE_BYTES}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Candidate(1, data.decode("utf-8", "replace"), "invalid_utf8", str(exc))
-    if "\x00" in text:
-        return Candidate(1, text.replace("\x00", "\\0"), "nul_byte", None)
+    text = _text_or_reject(1, data, "utf-8-sig")
+    if isinstance(text, Candidate):
+        return text
     try:
         record = parse_event_page(text)
     except PageParseError as exc:

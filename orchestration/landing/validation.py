@@ -38,8 +38,8 @@ KNOWN_TOP_LEVEL_FIELDS = (
 
 
 # A line of only these (ASCII whitespace, as Python's bytes.strip sees it) is blank: not a record.
-_BLANK_CODES = "32, 9, 10, 11, 12, 13"
-_BLANK = " || ".join(f"chr({code})" for code in _BLANK_CODES.split(", "))
+_BLANK_CODES = (32, 9, 10, 11, 12, 13)
+_BLANK = " || ".join(f"chr({code})" for code in _BLANK_CODES)
 
 
 ISO_UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00)$"
@@ -106,7 +106,7 @@ def _validation_sql() -> str:
         from lines
         where case
             when text = '' then false
-            when ascii(text) in ({_BLANK_CODES}) then trim(text, {_BLANK}) <> ''
+            when ascii(text) in ({", ".join(map(str, _BLANK_CODES))}) then trim(text, {_BLANK}) <> ''
             else true
         end
         union all

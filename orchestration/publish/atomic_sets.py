@@ -11,20 +11,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from orchestration.files import fsync_dir
 from orchestration.retention import remove_all_but_newest
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
 
 
 def remove_stale_sets(link: Path) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faults import fault_point
-from orchestration.publish.atomic_sets import fsync_file, set_store, swap_in_set
+from orchestration.files import fsync_file
+from orchestration.publish.atomic_sets import set_store, swap_in_set
 from orchestration.sql_text import quote_identifier, quote_literal
 
 

@@ -21,7 +21,8 @@ from typing import Any
 import duckdb
 
 from orchestration.faults import fault_point
-from orchestration.publish.atomic_sets import fsync_dir, fsync_file, new_version_id, remove_stale_sets
+from orchestration.files import fsync_dir, fsync_file
+from orchestration.publish.atomic_sets import new_version_id, remove_stale_sets
 from orchestration.publish.exports import ExportDays, catalog_tables, event_days, export_parquet
 from orchestration.retention import remove_all_but_newest
 from orchestration.settings import NO_COMPACTION

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from orchestration.definitions import build_definitions
+from orchestration.files import exclusive_lock
 from orchestration.run_pipeline import default_partition, publish_step_ran
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PostgresTarget, Settings
 
@@ -111,7 +112,6 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehous
 
     Built once per `make test`: its workers (pytest-xdist) share the run's temporary folder, and
     the first to need the warehouse builds it there while the others wait on a lock."""
-    import fcntl
     import shutil
     from datetime import date
 
@@ -123,8 +123,7 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehous
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     settings = settings_for(shared / "sample_warehouse")
     built = settings.warehouse_dir / "built-by-the-test-session"
-    with open(shared / "sample_warehouse.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    with exclusive_lock(shared / "sample_warehouse.lock"):
         if not built.exists():
             write_files(build_export(events=600, days=5, start=date(2026, 5, 24), seed=7).files, settings.landing_dir)
             samples = settings.landing_dir / "samples"

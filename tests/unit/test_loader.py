@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing import loader, reading
+from orchestration.landing import loader, raw_zone, reading
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
 from tests.conftest import SAMPLES, make_event, real_event, write_jsonl
@@ -269,10 +269,15 @@ def _table(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
 
-def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> None:
-    """Chunking (bounded memory) changes nothing about what lands, line numbers included."""
-    records = [make_event(f"e{i}", [("Reuters", "certain")]) for i in range(7)]
-    write_jsonl(tmp_path / "f.jsonl", [*records[:3], "{broken", *records[3:], "[1]"])
+def test_chunks_of_one_piece_load_exactly_what_one_chunk_loads(tmp_path) -> None:
+    """Chunking (bounded memory) changes nothing about what lands, line numbers included. The
+    file spans several pieces (reading.PIECE_BYTES), with rejects DuckDB finds and a line Python
+    judges (bad UTF-8) among them, so one-byte chunks really are one piece each."""
+    padding = "x" * 2000  # ~2 KB per record: about 500 records a piece
+    records = [{**make_event(f"e{i}", [("Reuters", "certain")]), "note": padding} for i in range(1500)]
+    write_jsonl(tmp_path / "f.jsonl", [*records[:600], "{broken", *records[600:1100], "[1]", *records[1100:]])
+    with open(tmp_path / "f.jsonl", "ab") as f:
+        f.write(b"\xff\xfe not text\n")
     outcomes = []
     for chunk_bytes in (1, 10**9):
         con = duckdb.connect()
@@ -280,6 +285,8 @@ def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> Non
         [result] = load_files(
             con, discover(tmp_path), raw_dir=raw_dir, load_id="l", loaded_at=LOADED_AT, chunk_bytes=chunk_bytes
         )
+        parts = len(list(raw_zone.records_dir(raw_dir).glob(raw_zone.PARTS)))
+        assert parts > 2 if chunk_bytes == 1 else parts == 1  # what the chunking changes: files
         outcomes.append(
             (
                 (result.lines_read, result.rows_loaded, result.rows_quarantined, result.quarantine_reasons),
@@ -289,7 +296,8 @@ def test_chunks_of_one_record_load_exactly_what_one_chunk_loads(tmp_path) -> Non
             )
         )
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0][0] == (9, 7, 2, {"malformed_json": 1, "not_an_object": 1})
+    assert outcomes[0][0] == (1503, 1500, 3, {"invalid_utf8": 1, "malformed_json": 1, "not_an_object": 1})
+    assert outcomes[0][2] == [(601, "malformed_json"), (1102, "not_an_object"), (1503, "invalid_utf8")]
 
 
 def test_a_file_changing_while_read_loads_nothing_until_it_is_stable(tmp_path, con, monkeypatch) -> None:

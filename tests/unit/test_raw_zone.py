@@ -19,7 +19,7 @@ import pytest
 from orchestration.faults import FAULT_ENV
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
-from orchestration.landing.raw_zone import INCOMING, ForeignRawZone, records_dir
+from orchestration.landing.raw_zone import INCOMING, PARTS, ForeignRawZone, records_dir
 from orchestration.landing.warehouse_schema import ensure_raw_zone
 from orchestration.settings import REPO_ROOT
 from tests.conftest import make_event, write_jsonl
@@ -56,7 +56,7 @@ def land_in_child(landing: Path, warehouse: Path, fault: str) -> int:
 
 
 def visible_parts(warehouse: Path) -> list[Path]:
-    return sorted(records_dir(warehouse / "raw").glob("*/*/*.parquet"))
+    return sorted(records_dir(warehouse / "raw").glob(PARTS))
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_an_old_warehouse_moves_its_records_into_the_raw_zone(tmp_path) -> None:
         "from raw.event_records order by all"
     ).fetchall()
     assert [tuple(map(str, row)) for row in after] == [tuple(map(str, row)) for row in before]
-    assert sorted(p.parent.parent.name for p in records_dir(raw).glob("*/*/*.parquet")) == [
+    assert sorted(p.parent.parent.name for p in records_dir(raw).glob(PARTS)) == [
         "load_sequence=0",
         "load_sequence=0",
     ]
