@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
-from packaging import version
 
+from orchestration.checks.gx_worker import start_worker
 from orchestration.settings import (
-    DBT_EXECUTABLE,
-    DBT_PROJECT_DIR,
     DuckDBConfig,
     PostgresTarget,
     Settings,
@@ -33,9 +28,10 @@ def connect_waiting_for_lock(
 ) -> duckdb.DuckDBPyConnection:
     """Open DuckDB, waiting while another process holds the file's lock.
 
-    Inside Dagster the `warehouse` pool serialises writers; what can still hold the lock is a dbt
-    process orphaned by a killed run, which finishes its build and exits. Waiting for it turns a
-    crash-then-rerun into a slightly later run instead of a failed one.
+    Inside Dagster the `warehouse` pool serialises writers; what can still hold the lock is a
+    process outside it: a run killed a moment ago whose process is still exiting, a `dbt` or a
+    DuckDB shell started by hand. Waiting for it turns a crash-then-rerun into a slightly later
+    run instead of a failed one.
     """
     deadline = time.monotonic() + timeout_s
     while True:
@@ -85,7 +81,7 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             con.close()
 
     def dbt_env(self) -> dict[str, str]:
-        """What dbt's profile reads (profiles.yml): it runs as a subprocess of this one."""
+        """What dbt's profile reads (profiles.yml) from the environment."""
         settings = self.settings
         return {
             "WAREHOUSE_DB_PATH": str(settings.working_db),
@@ -95,24 +91,12 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         }
 
 
-class VenvDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt resource without two costs it pays on every run for nothing we use.
+class GreatExpectationsResource(dg.ConfigurableResource):  # type: ignore[type-arg]  # see WarehouseResource
+    """Starts the process's Great Expectations worker when a run that validates starts, so that
+    GX's import overlaps landing and dbt (orchestration/checks/gx_worker.py)."""
 
-    - It starts `dbt --version` (1.5 s of Python start-up) to learn which dbt it drives. Ours is
-      always dbt-core beside this interpreter (DBT_EXECUTABLE), the same installation
-      dagster-dbt imports, so the package metadata already knows the version.
-    - It loads the project's profile and macros in this process (about 1 s) to hold a dbt
-      adapter, which only its opt-in row-count and column metadata read (`fetch_row_counts`,
-      `fetch_column_metadata`); the run's dbt is a subprocess either way."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    # dagster-dbt accepts no adapter (it is Optional where it is used), though this method's
-    # annotation says otherwise.
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
-        return None
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        start_worker()
 
 
 class PostgresPublishResource(dg.ConfigurableResource):  # type: ignore[type-arg]  # see WarehouseResource
@@ -127,11 +111,7 @@ def build_resources(settings: Settings, postgres: PostgresTarget | None) -> dict
     """The resources of `settings`, plus the PostgreSQL target's when there is one."""
     resources: dict[str, object] = {
         "warehouse": WarehouseResource.from_settings(settings),
-        "dbt": VenvDbtCliResource(
-            project_dir=str(DBT_PROJECT_DIR),
-            profiles_dir=str(DBT_PROJECT_DIR),
-            dbt_executable=str(DBT_EXECUTABLE),
-        ),
+        "great_expectations": GreatExpectationsResource(),
     }
     if postgres is not None:
         # A DSN from the environment stays an EnvVar: Dagster then shows the variable's name,

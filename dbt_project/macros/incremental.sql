@@ -17,9 +17,12 @@
 {#- The staging batch of the last publish, or none (then everything counts as changed). The
     orchestrator passes it in the environment, DBT_CHANGED_SINCE_BATCH: a dbt var would change
     dbt's parse state on every run and cost a full re-parse of the project each time. By hand,
-    either works: `--vars '{changed_since_batch: 7}'` wins over the environment. -#}
+    either works: `--vars '{changed_since_batch: 7}'` wins over the environment. The variable
+    is read only when models run (`execute`): dbt re-parses every file that read an environment
+    variable at parse time whose value changed since, and this one changes on every run. -#}
 {% macro given_changed_since_batch() -%}
-    {%- set given = var('changed_since_batch', env_var('DBT_CHANGED_SINCE_BATCH', '')) -%}
+    {%- set from_env = env_var('DBT_CHANGED_SINCE_BATCH', '') if execute else '' -%}
+    {%- set given = var('changed_since_batch', from_env) -%}
     {%- do return(none if given is none or given | string | trim == '' else given | int) -%}
 {%- endmacro %}
 

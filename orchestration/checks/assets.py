@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from orchestration.checks.gx_validation import validate_tables
+from orchestration.checks.gx_worker import validate_tables
 from orchestration.checks.suites import SUITES, check_queries
 from orchestration.faults import fault_point
 from orchestration.keys import WAREHOUSE_POOL, mart_key
-from orchestration.resources import WarehouseResource
+from orchestration.resources import GreatExpectationsResource, WarehouseResource
 from orchestration.run_audit import record_stage
 
 GX_CHECK_SPECS = [
@@ -32,17 +32,20 @@ GX_CHECK_SPECS = [
 
 @dg.multi_asset_check(specs=GX_CHECK_SPECS, name="gx_mart_suites", pool=WAREHOUSE_POOL)
 def gx_mart_suites(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    great_expectations: GreatExpectationsResource,  # its worker, started with the run
 ) -> Iterator[dg.AssetCheckResult]:
     started_at = datetime.now(UTC)
     with warehouse.connect(read_only=True) as con:
         scope, queries = check_queries(con)
-        # Arrow → pandas: GX validates DataFrames; the SQL datasource over DuckDB is broken.
-        frames = {table: con.sql(queries[table]).to_arrow_table().to_pandas() for table in SUITES}
+        # As Arrow, for GX's worker, which validates them as DataFrames: GX's SQL datasource
+        # over DuckDB is broken.
+        frames = {table: con.sql(queries[table]).to_arrow_table() for table in SUITES}
     context.log.info(
         "GX validates the %s: %s",
         scope,
-        ", ".join(f"{table} {len(frame)} rows" for table, frame in frames.items()),
+        ", ".join(f"{table} {frame.num_rows} rows" for table, frame in frames.items()),
     )
     fault_point("checks_before_gx")
     # The Data Docs of this run's validations; the publish moves them into its site.
@@ -60,7 +63,7 @@ def gx_mart_suites(
                 "checks_passed": len(outcomes) - len(failed),
                 "checks_failed": len(failed),
                 "scope": scope,
-                "rows_validated": sum(len(frame) for frame in frames.values()),
+                "rows_validated": sum(frame.num_rows for frame in frames.values()),
             },
         )
     context.log.info(

@@ -4,23 +4,38 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_SELECT_METADATA_KEY,
+    DBT_DEFAULT_SELECT,
+    build_dbt_specs,
+    get_subset_selection_for_context,
+)
+from dagster_dbt.dbt_manifest import validate_manifest
 
 from orchestration.faults import fault_point
-from orchestration.incremental import build_args, dbt_rows, last_publish, last_transform_fingerprint, staging_batch
+from orchestration.incremental import (
+    BuildPlan,
+    build_args,
+    dbt_rows,
+    last_publish,
+    last_transform_fingerprint,
+    staging_batch,
+)
 from orchestration.keys import WAREHOUSE_POOL
 from orchestration.partitions import EXTRACTION_DAYS, ONE_RUN_PER_DAY
 from orchestration.resources import WarehouseResource
 from orchestration.retention import remove_all_but_newest
 from orchestration.run_audit import record_stage
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.transform.dbt_in_process import DbtFailed, stream_dbt
+from orchestration.transform.test_checks import DbtTestOutcome, check_results, check_specs, tests_by_asset
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -131,32 +146,66 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
 
 
-TRANSLATOR = WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
-
-
-@dbt_assets(
-    manifest=current_manifest(),
+TRANSLATOR = WarehouseDbtTranslator()
+MANIFEST = validate_manifest(current_manifest())
+# dagster-dbt's specs of the models and seeds; their tests become one check per model
+# (orchestration/transform/test_checks.py), not dagster-dbt's check per test.
+DBT_SPECS, _ = build_dbt_specs(
+    translator=TRANSLATOR,
+    manifest=MANIFEST,
+    select=DBT_DEFAULT_SELECT,
+    exclude="",
+    selector="",
+    io_manager_key=None,
     project=DBT_PROJECT,
-    dagster_dbt_translator=TRANSLATOR,
+)
+TEST_OWNERS = tests_by_asset(MANIFEST, TRANSLATOR, DBT_PROJECT)
+
+
+def dbt_args(context: dg.AssetExecutionContext, plan: BuildPlan) -> list[str]:
+    """The build's arguments with the run's selection: every model, or the assets and checks a
+    subset run selected (dagster-dbt's rule for them)."""
+    selection, indirect = get_subset_selection_for_context(
+        context=context,
+        manifest=MANIFEST,
+        select=DBT_DEFAULT_SELECT,
+        exclude=None,
+        selector=None,
+        dagster_dbt_translator=TRANSLATOR,
+        current_dbt_indirect_selection_env=None,
+    )
+    return [*plan.args, *RUN_FLAGS, *selection, *(["--indirect-selection", indirect] if indirect else [])]
+
+
+# What @dagster_dbt.dbt_assets builds, with our checks: dagster-dbt finds the manifest, the
+# translator and the default selection in these specs and tags when it invokes dbt.
+@dg.multi_asset(
+    name="warehouse_dbt_models",
+    specs=DBT_SPECS,
+    check_specs=check_specs(TEST_OWNERS),
+    can_subset=True,
+    op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: DBT_DEFAULT_SELECT},
     pool=WAREHOUSE_POOL,
     # The models are incremental by staging batch, not by date: a day's run builds whatever
     # its landing brought in. Partitioned like every warehouse asset so that a day is one run.
     partitions_def=EXTRACTION_DAYS,
     backfill_policy=ONE_RUN_PER_DAY,
+    allow_arbitrary_check_specs=True,  # tests of dbt sources check the landing's assets
 )
 def warehouse_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[
     dg.Output[Any] | dg.AssetMaterialization | dg.AssetObservation | dg.AssetCheckResult | dg.AssetCheckEvaluation
 ]:
     """One `dbt build` per run: seeds, models and tests in dependency order.
 
-    A failing ERROR test fails this step, so publishing never runs on unaudited marts.
+    A failing ERROR test fails this step, so publishing never runs on unaudited marts; the
+    tests' results are reported first, as each model's `dbt_tests` check.
     """
-    # dbt runs as a subprocess and its profile reads the working database path from the env.
+    # dbt's profile reads the working database path from the environment.
     os.environ.update(warehouse.dbt_env())
     started_at = datetime.now(UTC)
-    tests: Counter[bool] = Counter()
+    tests: list[DbtTestOutcome] = []
     status = "failed"
     with warehouse.connect() as con:
         batch_before = staging_batch(con)
@@ -172,16 +221,36 @@ def warehouse_dbt_models(
     os.environ.update(plan.env())
     context.log.info("dbt %s (%s)", " ".join(plan.args), plan.why)
     fault_point("dbt_before_build")
+    project_dir = Path(DBT_PROJECT.project_dir)
     target = run_target_path(DBT_PROJECT.manifest_path.parent, context.op_execution_context.op.name, context.run_id)
     restore_parse_state(warehouse.settings.dbt_state_dir, target)
+    failure: DbtFailed | None = None
     try:
-        invocation = dbt.cli([*plan.args, *RUN_FLAGS], context=context, target_path=target)
-        for count, event in enumerate(invocation.stream(), start=1):
-            if isinstance(event, dg.AssetCheckResult):
-                tests[event.passed] += 1
-            yield event
-            if count == 10:
-                fault_point("dbt_mid_build")
+        try:
+            for count, event in enumerate(
+                stream_dbt(dbt_args(context, plan), project_dir=project_dir, target_path=target), 1
+            ):
+                data = event.raw_event["data"]
+                if event.raw_event["info"]["name"] == "LogTestResult":
+                    tests.append(
+                        DbtTestOutcome(data["node_info"]["unique_id"], data["status"], data.get("num_failures"))
+                    )
+                else:
+                    yield from event.to_default_asset_events(
+                        manifest=MANIFEST,
+                        dagster_dbt_translator=TRANSLATOR,
+                        context=context,
+                        target_path=target,
+                        project=DBT_PROJECT,
+                    )
+                if count == 10:
+                    fault_point("dbt_mid_build")
+        except DbtFailed as error:
+            failure = error
+        # The tests' results first, failed ones included: then a failed build fails the step.
+        yield from check_results(tests, TEST_OWNERS)
+        if failure is not None:
+            raise failure
         status = "succeeded"
     finally:
         with warehouse.connect() as con:
@@ -193,8 +262,8 @@ def warehouse_dbt_models(
                 started_at,
                 status,
                 {
-                    "checks_passed": tests[True],
-                    "checks_failed": tests[False],
+                    "checks_passed": sum(t.status == "pass" for t in tests),
+                    "checks_failed": sum(t.status != "pass" for t in tests),
                     "full_refresh": "--full-refresh" in plan.args,
                     "transform_fingerprint": fingerprint,
                     **rows,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.checks.outcomes import CheckOutcome
@@ -114,3 +115,26 @@ def test_failing_gx_expectation_blocks_publish(published_once, monkeypatch) -> N
     table = publish_event.materialization.metadata["audit_runs"].value.splitlines()
     assert [line.split(" | ")[2] for line in table[2:]] == ["published", "failed", "published"]
     assert table[3].startswith(f"| {run.result.run_id} |")
+
+
+def test_failing_dbt_test_blocks_publish_and_names_the_test(published_once) -> None:
+    """A dbt test that fails stops the build's step (dbt runs in the run's own process) after it
+    reported every test as its model's `dbt_tests` check, the failing one named in it."""
+    settings, version = published_once
+    with duckdb.connect(str(settings.working_db)) as con:  # an outlet tier no tier table knows
+        con.execute("update seeds.outlet_registry set reliability_tier = 9 where outlet_id = 'reuters'")
+    write_jsonl(settings.landing_dir / "day2.jsonl", [make_event("ok-2", [("Reuters", "certain")])])
+    run = run_pipeline(settings)
+    assert not run.result.success
+    assert not run.published
+    assert "marts/dim_outlets:dbt_tests" in run.failed_checks()
+    [check] = [
+        c
+        for c in run.result.get_asset_check_evaluations()
+        if c.asset_key.to_user_string() == "marts/dim_outlets" and c.check_name == "dbt_tests"
+    ]
+    failed = check.metadata["failed"].value
+    assert any(name.startswith("accepted_values_dim_outlets_reliability_tier") for name in failed), failed
+    passed = [c for c in run.result.get_asset_check_evaluations() if c.check_name == "dbt_tests" and c.passed]
+    assert passed  # the models whose tests passed say so too
+    _assert_previous_version_intact(settings, version)

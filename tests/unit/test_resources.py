@@ -1,17 +1,9 @@
-"""The dbt resource's shortcut: the version it assumes is the one `dbt --version` reports; the
-PostgreSQL target's DSN never shows in Dagster."""
+"""The PostgreSQL target's DSN never shows in Dagster."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.resources import VenvDbtCliResource, build_resources
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, load_postgres_target, load_settings
-
-
-def test_dbt_version_from_package_metadata_matches_the_executable() -> None:
-    arguments = {"project_dir": str(DBT_PROJECT_DIR), "dbt_executable": str(DBT_EXECUTABLE)}
-    asked = DbtCliResource(**arguments)._cli_version  # runs `dbt --version`
-    assert VenvDbtCliResource(**arguments)._cli_version == asked
+from orchestration.resources import build_resources
+from orchestration.settings import load_postgres_target, load_settings
 
 
 def test_a_postgres_dsn_from_the_environment_reaches_dagster_as_the_variable_not_its_value(monkeypatch) -> None:
