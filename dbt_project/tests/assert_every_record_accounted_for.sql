@@ -1,15 +1,27 @@
 {{ config(meta={"dagster": {"ref": {"name": "fct_event_versions"}}}) }}
 -- Nothing disappears: every loaded record is the selected delivery of an event version, a
 -- harmless duplicate of one (same content), or a quarantined conflicting duplicate.
+-- An incremental run checks the records of the events it rebuilt (int_events_changed): every
+-- other record belongs to an event the run left as the build that last changed it checked it.
+-- depends_on: {{ ref('int_events_changed') }}
+{%- set scoped = given_changed_since_batch() is not none %}
 with
 
 ranked as (
     select * from {{ ref('int_event_records_ranked') }}
+    {% if scoped -%}
+    where event_id in (select event_id from {{ ref('int_events_changed') }})
+    {%- endif %}
 ),
 
 versions as (
-    select version_id, record_id from {{ ref('fct_event_versions') }}
-    inner join {{ ref('int_event_versions_sequenced') }} using (version_id)
+    select published.version_id, sequenced.record_id
+    from {{ ref('fct_event_versions') }} as published
+    inner join {{ ref('int_event_versions_sequenced') }} as sequenced
+        on sequenced.version_id = published.version_id
+    {% if scoped -%}
+    where published.event_id in (select event_id from {{ ref('int_events_changed') }})
+    {%- endif %}
 ),
 
 quarantined as (

@@ -30,6 +30,7 @@ def test_the_published_models_include_the_convenience_views() -> None:
         "fct_events",
         "dim_entities",
         "agg_daily_event_counts",
+        "agg_outlet_days",
         "agg_outlet_scorecards",
         "agg_entity_timelines",
     } <= names
