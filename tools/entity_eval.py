@@ -40,6 +40,7 @@ class EvalResult:
     wrong_merges: pl.DataFrame  # entity_type, entity_id, clusters, mentions, hard_negative
     missed_merges: pl.DataFrame  # entity_type, cluster_id, n_entities, groups
     unresolved: int  # labelled mentions the pipeline gave no entity
+    by_kind: pl.DataFrame  # variant_kind, mentions, with_canonical, share: recall per kind of variation
 
     def overall(self, measure: str) -> float:
         return float(self.scores.filter(pl.col("entity_type") == "overall")[measure][0])
@@ -154,7 +155,29 @@ def score(assigned: pl.DataFrame) -> EvalResult:
         .filter(pl.col("n_entities") > 1)
         .sort("entity_type", "cluster_id")
     )
-    return EvalResult(scores, wrong, missed, unresolved)
+    return EvalResult(scores, wrong, missed, unresolved, by_kind(assigned))
+
+
+def by_kind(assigned: pl.DataFrame) -> pl.DataFrame:
+    """Per kind of variation (`variant_kind`; none given: one kind, `all`): the mentions of that
+    kind and how many share an entity with their cluster's canonical mention, and their share.
+    Where pairwise recall says how much was missed, this says what kind of spelling it was."""
+    if "variant_kind" not in assigned.columns:
+        assigned = assigned.with_columns(pl.lit("all").alias("variant_kind"))
+    canonical = assigned.filter(pl.col("variant_kind") == "canonical").select(
+        "entity_type", "cluster_id", pl.col("entity_id").alias("canonical_entity_id")
+    )
+    return (
+        assigned.filter(pl.col("variant_kind") != "canonical")
+        .join(canonical, on=["entity_type", "cluster_id"], how="left")
+        .group_by("variant_kind")
+        .agg(
+            pl.len().alias("mentions"),
+            (pl.col("entity_id") == pl.col("canonical_entity_id")).fill_null(False).sum().alias("with_canonical"),
+        )
+        .with_columns((pl.col("with_canonical") / pl.col("mentions")).alias("share"))
+        .sort("share", "variant_kind")
+    )
 
 
 def resolve_through_pipeline(labels: pl.DataFrame, workdir: Path) -> pl.DataFrame:
@@ -205,6 +228,11 @@ def report(result: EvalResult) -> str:
             f"{row['precision']:>9.4f} {row['recall']:>7.4f} {row['f1']:>6.4f}"
         )
     lines += ["", f"mentions the pipeline gave no entity (each counted as its own): {result.unresolved}"]
+    lines += ["", "per kind of variation: mentions that joined their cluster's canonical spelling", ""]
+    for row in result.by_kind.iter_rows(named=True):
+        lines.append(
+            f"  {row['variant_kind']:<20} {row['with_canonical']:>5} of {row['mentions']:>5}  {row['share']:>6.1%}"
+        )
     lines += ["", f"wrong merges: {result.wrong_merges.height} (hard negatives: {result.hard_negative_merges})"]
     for row in result.wrong_merges.iter_rows(named=True):
         flag = " HARD NEGATIVE" if row["hard_negative"] else ""

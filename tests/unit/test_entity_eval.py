@@ -60,3 +60,19 @@ def test_every_labelled_mention_is_landed_once_with_its_type() -> None:
     landed = [(e["name"], e["type"]) for record in label_records(labels) for e in record["entities"]]
     assert sorted(landed) == sorted(labels.select("mention", "entity_type").rows())
     assert labels.n_unique(["entity_type", "mention"]) == labels.height
+
+
+def test_recall_per_kind_counts_mentions_that_joined_their_canonical() -> None:
+    frame = assigned(
+        [
+            ("location", "Kyiv", "K", "e1"),
+            ("location", "Київ", "K", "e1"),
+            ("location", "Kiev", "K", "e2"),
+            ("location", "Киев", "K", "e3"),
+        ]
+    ).with_columns(pl.Series("variant_kind", ["canonical", "cyrillic_uk", "old_spelling", "cyrillic_ru"]))
+    kinds = {
+        row["variant_kind"]: (row["with_canonical"], row["mentions"])
+        for row in score(frame).by_kind.iter_rows(named=True)
+    }
+    assert kinds == {"cyrillic_uk": (1, 1), "old_spelling": (0, 1), "cyrillic_ru": (0, 1)}
