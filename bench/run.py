@@ -593,7 +593,7 @@ previous file; every row on a first or full build).
 - **Great Expectations reads only the columns its suites check**, through Arrow, in a worker
   process the run starts when it starts.
 - **The outlet scorecards add up days.** `agg_outlet_scorecards` sums `agg_outlet_days`
-  (outlet × day, rebuilt for the days the changed events touch) instead of reading every claim.
+  (one row per outlet and day, rebuilt for the days the changed events touch) instead of reading every claim.
 - **Landing lists every file in the landing directory** and reads (hashing as it reads, about
   1.8 GB/s here) only those not yet loaded or written since they were (their device, inode,
   size and ns times are kept in `raw.landing_file_identities`; docs/operations.md). A file is
