@@ -66,11 +66,23 @@
     case {{ type_expr }}
         when 'location' then {{ rewrite(entity_base_key(expr), location_rules()) }}
         when 'person' then {{ rewrite(entity_base_key("split_part(" ~ expr ~ ", ',', 1)"), person_rules()) }}
-        when 'military_unit' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), country_rules() + unit_rules())) }}
+        when 'military_unit' then {{ token_sorted(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules())) }}
         when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), country_rules() + organization_rules())) }}
         when 'weapon_system' then {{ rewrite(entity_base_key(expr), weapon_rules()) }}
         else {{ entity_base_key(expr) }}
     end
+{%- endmacro %}
+
+{#- A numbered unit's designation without its honorific: a name in quotes (47th Brigade
+    "Magura", «Анна Київська») or after "named after" / імені / имени. Only where a number is
+    left: in бригада «Азов» the name in quotes is all that names the unit. An honorific alone
+    ("Magura Brigade") is a curated alias, not a rule. -#}
+{% macro unit_without_honorific(expr) -%}
+    {%- set stripped -%}
+    regexp_replace(regexp_replace({{ expr }}, '[«"“„][^»"”“]*[»"”“]', ' ', 'g'),
+        '\s+(named after|імені|имени)\s.*$', '', 'i')
+    {%- endset -%}
+    case when regexp_matches({{ stripped }}, '[0-9]') then {{ stripped }} else {{ expr }} end
 {%- endmacro %}
 
 {#- Word order does not name an organisation or a unit ("Legion Freedom of Russia"): their keys
@@ -148,8 +160,45 @@
     {{ return(rules) }}
 {%- endmacro %}
 
+{#- Units: one English vocabulary for the designations as reporters write them: English
+    abbreviations (Bde, Mech, AAslt, MRD, TDF, GTA, CAA), Ukrainian ones in either script (OMBr,
+    OShBr, ODShBr, OPDBr, OTBr, OBrMP, OBrTrO, OHShBr, OMPBr, OABr), Russian ones (мсд, омсбр,
+    обрмп, тд, ВДД, гв., ТА, ОА) and the Ukrainian and Russian words of the designation, romanised
+    (окрема/отдельная, механізована, штурмова, десантна, гірсько-штурмова, аеромобільна, танкова,
+    бригада, дивізія, армія, загальновійськова/общевойсковая, мотострілкова, мотопіхотна,
+    морської піхоти, територіальної оборони, артилерійська, корпус). The number and the type words stay: they tell units apart.
+    An honorific in quotes or after "named after" / імені is dropped by unit_without_honorific. -#}
 {% macro unit_rules() -%}
     {{ return(ordinal_rules() + [
+        ('\\b(\\d+) (ta|ma|sha|ha|tia|ia|i|yi|y|ho|mu)\\b', '\\1'),
+        ('\\b(\\d+)(gta|g?caa|g?td|ombr|oshbr|otbr|obrmp|odshbr|opdbr|obrtro|ohshbr|ompbr|msd|mrd|omsbr)\\b', '\\1 \\2'),
+        ('\\bpersh[a-z]*\\b', '1'), ('\\bpervaia\\b', '1'), ('\\bdruh[a-z]*\\b', '2'), ('\\bvtoraia\\b', '2'),
+        ('\\btreti[a-z]*\\b', '3'),
+        ('\\b(okrem|otdeln)[a-z]*\\b', 'separate'),
+        ('\\b(hv|hvardi[a-z]*|hvardei[a-z]*|gds)\\b', 'guards'),
+        ('\\bmekhan[iy]z[a-z]*\\b', 'mechanized'),
+        ('\\b(hirsko|horno) shturmov[a-z]*\\b', 'mountain assault'),
+        ('\\bdesantno shturmov[a-z]*\\b', 'airborne'),
+        ('\\bshturmov[a-z]*\\b', 'assault'),
+        ('\\b(povitrianodesantn|vozdushno desantn|desantn)[a-z]*\\b', 'airborne'),
+        ('\\btankov[a-z]*\\b', 'tank'),
+        ('\\bbryhad[a-z]*\\b', 'brigade'), ('\\bbde\\b', 'brigade'),
+        ('\\bd[yi]v[yi]z[a-z]*\\b', 'division'), ('\\bdiv\\b', 'division'),
+        ('\\b(zahalnoviiskov|obshchevoiskov)[a-z]*\\b', 'combined arms'),
+        ('\\barm(ii|yi)[a-z]*\\b', 'army'),
+        ('\\b(motostrilkov|motostrelkov)[a-z]*\\b', 'motor rifle'), ('\\bmotori[sz]ed rifle\\b', 'motor rifle'),
+        ('\\b(msd|mrd)\\b', 'motor rifle division'), ('\\bomsbr\\b', 'motor rifle brigade'),
+        ('\\bmorsk[a-z]* (pikhot|pekhot)[a-z]*\\b', 'marine'),
+        ('\\b(terytorialn|territorialn|terrytorialn)[a-z]* obor[a-z]*\\b', 'territorial defense'),
+        ('\\btdf\\b', 'territorial defense'), ('\\bg?td\\b', 'tank division'),
+        ('\\baeromob[a-z]*\\b', 'airmobile'),
+        ('\\bmotop[iey]khot[a-z]*\\b', 'motorized infantry'), ('\\bompbr\\b', 'motorized infantry brigade'), ('\\bobrtro\\b', 'territorial defense brigade'),
+        ('\\b(art[yi]ll?er[yi]{1,2}sk[a-z]*|arty)\\b', 'artillery'), ('\\bo(art|a)br\\b', 'artillery brigade'),
+        ('\\bohshbr\\b', 'mountain assault brigade'), ('\\bvdd\\b', 'airborne division'),
+        ('\\bkorpus[a-z]*\\b', 'corps'), ('\\barmiisk[a-z]*|armeisk[a-z]*\\b', 'army'),
+        ('\\bta\\b', 'tank army'), ('\\boa\\b', 'combined arms army'),
+        ('\\baaslt\\b', 'airborne'), ('\\binf\\b', 'infantry'),
+        ('\\bmtn\\b', 'mountain'), ('\\baslt\\b', 'assault'), ('\\babn\\b', 'airborne'),
         ('\\bg?caa\\b', 'combined arms army'), ('\\bgta\\b', 'tank army'),
         ('\\bombr\\b', 'mechanized brigade'), ('\\bmech\\b', 'mechanized'),
         ('\\boshbr?\\b', 'assault brigade'), ('\\botbr\\b', 'tank brigade'),

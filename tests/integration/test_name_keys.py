@@ -97,6 +97,37 @@ ENTITIES = [
     ("Iskander-K", "weapon_system"),
     ("Leopard 2A6", "weapon_system"),
     ("Ukraine's defence ministry", "organization"),
+    ("47-ма окрема механізована бригада", "military_unit"),
+    ("47-я отдельная механизированная бригада", "military_unit"),
+    ("47 ОМБр", "military_unit"),
+    ('47th Separate Mechanized Brigade "Magura"', "military_unit"),
+    ("47th Mech Bde", "military_unit"),
+    ("144 гв. мсд", "military_unit"),
+    ("144-я гвардейская мотострелковая дивизия", "military_unit"),
+    ("144th MRD", "military_unit"),
+    ("144th Guards Motor Rifle Division", "military_unit"),
+    ("1 гв. ТА", "military_unit"),
+    ("1GTA", "military_unit"),
+    ("1-ша гвардійська танкова армія", "military_unit"),
+    ("24th Separate Mechanized Brigade named after King Danylo", "military_unit"),
+    ("24-та окрема механізована бригада імені короля Данила", "military_unit"),
+    ("24th Separate Mechanized Brigade", "military_unit"),
+    ("бригада «Азов»", "military_unit"),
+    ("бригада «Хартія»", "military_unit"),
+    ("46th Airmobile Brigade", "military_unit"),
+    ("46th Airborne Brigade", "military_unit"),
+    ("4th Guards Tank Division", "military_unit"),
+    ("4 гв. тд", "military_unit"),
+    ("4th Territorial Defense Brigade", "military_unit"),
+    ("м. Бахмут", "location"),
+    ("Бахмут", "location"),
+    ("смт Гостомель", "location"),
+    ("Гостомель", "location"),
+    ("ЗРК IRIS-T SLM", "weapon_system"),
+    ("IRIS-T SLM", "weapon_system"),
+    ("IRIS-T SLS", "weapon_system"),
+    ("ПТРК NLAW", "weapon_system"),
+    ("NLAW", "weapon_system"),
     ("General Staff of the Armed Forces of Ukraine", "organization"),
     ("General Staff of the Armed Forces of the Russian Federation", "organization"),
 ]
@@ -109,7 +140,7 @@ def _values(rows: list[tuple[str, ...]]) -> str:
 def _dbt_show(sql: str, scratch: Path) -> list[dict]:
     """The rows of `sql` (macros allowed), run by `dbt show` against a scratch DuckDB file."""
     out = dbt(
-        ["show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json"],
+        ["show", "--inline", sql, "--limit", "1000", "--output", "json", "--log-format", "json"],
         db=scratch / "keys.duckdb",
         scratch=scratch,
     )
@@ -218,6 +249,42 @@ def test_different_outlets_keep_different_keys(keys) -> None:
         ("weapon_system", ["S-300", "S300", "S 300", "S-300 air defence system"]),
         ("weapon_system", ["Kh-101", "X-101", "Ch-101", "Kh 101"]),
         ("weapon_system", ["Leopard 2A4", "Leopard 2 A4", "Leo 2A4", "Leopard 2A4 tank"]),
+        # unit designations in both scripts, abbreviated, and with their honorific
+        (
+            "military_unit",
+            [
+                "47th Separate Mechanized Brigade",
+                "47-ма окрема механізована бригада",
+                "47-я отдельная механизированная бригада",
+                "47 ОМБр",
+                '47th Separate Mechanized Brigade "Magura"',
+                "47th Mech Bde",
+            ],
+        ),
+        (
+            "military_unit",
+            [
+                "144 гв. мсд",
+                "144-я гвардейская мотострелковая дивизия",
+                "144th MRD",
+                "144th Guards Motor Rifle Division",
+            ],
+        ),
+        ("military_unit", ["1st Guards Tank Army", "1 гв. ТА", "1GTA", "1-ша гвардійська танкова армія"]),
+        (
+            "military_unit",
+            [
+                "24th Separate Mechanized Brigade",
+                "24th Separate Mechanized Brigade named after King Danylo",
+                "24-та окрема механізована бригада імені короля Данила",
+            ],
+        ),
+        ("military_unit", ["4th Guards Tank Division", "4 гв. тд"]),
+        # Cyrillic prefixes of places and descriptors of weapons
+        ("location", ["Бахмут", "м. Бахмут"]),
+        ("location", ["Гостомель", "смт Гостомель"]),
+        ("weapon_system", ["IRIS-T SLM", "ЗРК IRIS-T SLM"]),
+        ("weapon_system", ["NLAW", "ПТРК NLAW"]),
     ],
 )
 def test_transliterations_share_a_key(keys, kind, same) -> None:
@@ -237,6 +304,11 @@ def test_transliterations_share_a_key(keys, kind, same) -> None:
         ("weapon_system", "Iskander-M", "Iskander-K"),
         ("weapon_system", "Leopard 2A4", "Leopard 2A6"),
         ("organization", "Russia's defence ministry", "Ukraine's defence ministry"),
+        # a unit named only by its honorific keeps it; numbers and types still tell units apart
+        ("military_unit", "бригада «Азов»", "бригада «Хартія»"),
+        ("military_unit", "46th Airmobile Brigade", "46th Airborne Brigade"),
+        ("military_unit", "4 гв. тд", "4th Territorial Defense Brigade"),
+        ("weapon_system", "ЗРК IRIS-T SLM", "IRIS-T SLS"),
         (
             "organization",
             "General Staff of the Armed Forces of Ukraine",
