@@ -121,6 +121,7 @@
         ('^river (.+)$', '\\1 river'),
         (' (region|province|oblast region|obl)$', ' oblast'),
         ('^(\\w+?)(shch|chch|shh)yna$', '\\1 oblast'),
+        ('^(\\w+?zh)chyna$', '\\1 oblast'),
         (' (nuclear power plant|nuclear power station|nuclear plant|npp)$', ' npp'),
         (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|dam)$', ' dam'),
     ]) }}

@@ -29,6 +29,9 @@ FIRST = [
     ("Stone Village", "location"),
     ("Russian Air Force", "organization"),
     ("Ukrainian Air Force", "organization"),
+    ("IRIS-T SLM", "weapon_system"),
+    ("ВКС РФ", "organization"),
+    ("Toretsk, Donetsk Oblast", "location"),
 ]
 SECOND = [
     ("Kupyansk", "location"),
@@ -38,6 +41,10 @@ SECOND = [
     ("Kharkiv city", "location"),
     ("Charkiw", "location"),
     ("Air Force", "organization"),
+    # look-alikes of the first batch, one edit apart: never merged (guards), listed for review
+    ("IRIS-T SLS", "weapon_system"),
+    ("ВС РФ", "organization"),
+    ("Torez, Donetsk Oblast", "location"),
 ]
 
 
@@ -106,6 +113,33 @@ def test_an_ambiguous_spelling_is_left_apart_for_review(two_batches) -> None:
     assert len({own, russian, ukrainian}) == 3
     assert {entity for entity, _ in review} >= {russian, ukrainian}
     assert {reason for _, reason in review} == {"ambiguous"}
+
+
+@pytest.mark.parametrize(
+    ("registered", "look_alike", "reviewed"),
+    [
+        ("IRIS-T SLM", "IRIS-T SLS", True),
+        ("ВКС РФ", "ВС РФ", False),  # too short to be a fuzzy candidate at all
+        ("Toretsk, Donetsk Oblast", "Torez, Donetsk Oblast", True),
+    ],
+)
+def test_a_look_alike_one_edit_away_is_never_merged(
+    two_batches, registered: str, look_alike: str, reviewed: bool
+) -> None:
+    """A model code or an acronym differs by one letter (SLM / SLS, ВКС / ВС), or a place's name
+    is the start of another's (Torez / Toretsk) with the same qualifier: another thing, which
+    the guards keep apart and list for a person to see."""
+    settings, _, _ = two_batches
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        ids = dict(con.execute("select alias, entity_id from dim_entity_aliases").fetchall())
+        reasons = {
+            reason
+            for (reason,) in con.execute(
+                "select reason from review_entity_matches where mention_name = ?", [look_alike]
+            ).fetchall()
+        }
+    assert ids[look_alike] != ids[registered]
+    assert ("guard_failed" in reasons) == reviewed
 
 
 def test_an_outlet_typo_resolves_to_the_registered_outlet_and_its_ownership_group(two_batches) -> None:

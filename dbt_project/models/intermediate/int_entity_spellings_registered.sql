@@ -226,6 +226,9 @@ features as (
         end as oblast_stem,
         tokens[len(tokens)] as last_token,
         array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
+        -- two- and three-letter words: acronyms and model codes (ВКС РФ / ВС РФ, IRIS-T SLM / SLS)
+        array_to_string(list_sort(list_filter(tokens, lambda t: len(t) between 2 and 3
+            and not regexp_matches(t, '\d'))), ' ') as short_words,
         list_filter(tokens, lambda t: not regexp_matches(t, '\d') and len(t) > 1) as name_words,
         list_filter(tokens, lambda t: not list_contains({{ common_words_list }}, t)) as distinctive_words,
         list_sort(list_transform(list_filter(tokens, lambda t: regexp_matches(t, '\d')),
@@ -411,6 +414,14 @@ pairs as (
                 g.entity_type = 'location'
                 and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key))
             )
+            -- the same for a place's first word when a qualifier follows (Toretsk / Torez,
+            -- Donetsk Oblast)
+            and not (
+                g.entity_type = 'location' and g.first_token <> t.first_token
+                and (starts_with(g.first_token, t.first_token) or starts_with(t.first_token, g.first_token))
+            )
+            -- an acronym or a model code is exact: one letter makes another organisation or model
+            and not (g.entity_type in ('organization', 'weapon_system') and g.short_words <> t.short_words)
             as guards_pass
     from candidate_pairs
     inner join unmatched as g
