@@ -26,14 +26,21 @@ outlets as (
     select outlet_id, ownership_group from {{ ref('dim_outlets') }}
 ),
 
+-- One row per event and outlet that reported it: its claims by tone and its ownership group.
 outlet_events as (
-    select distinct
+    select
         claims.event_id,
         claims.outlet_id,
-        outlets.ownership_group
+        outlets.ownership_group,
+        count(*) as n_claims,
+        sum(case when claims.tone = 'certain' then 1 else 0 end) as n_certain,
+        sum(case when claims.tone = 'likely' then 1 else 0 end) as n_likely,
+        sum(case when claims.tone = 'possible' then 1 else 0 end) as n_possible,
+        sum(case when claims.tone = 'doubtful' then 1 else 0 end) as n_doubtful
     from claims
     inner join outlets
         on outlets.outlet_id = claims.outlet_id
+    group by claims.event_id, claims.outlet_id, outlets.ownership_group
 ),
 
 -- An outlet's event is corroborated when another ownership group reported it too: the
@@ -46,15 +53,22 @@ event_groups as (
     group by event_id
 ),
 
-reach as (
+final as (
     select
         events.event_date,
         outlet_events.outlet_id,
-        count(*) as n_events,
-        sum(case when event_groups.n_groups > 1 then 1 else 0 end) as n_corroborated_events,
+        cast(count(*) as {{ dbt.type_bigint() }}) as n_events,
+        cast(sum(case when event_groups.n_groups > 1 then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as n_corroborated_events,
+        cast(sum(outlet_events.n_claims) as {{ dbt.type_bigint() }}) as n_claims,
+        cast(sum(outlet_events.n_certain) as {{ dbt.type_bigint() }}) as n_certain,
+        cast(sum(outlet_events.n_likely) as {{ dbt.type_bigint() }}) as n_likely,
+        cast(sum(outlet_events.n_possible) as {{ dbt.type_bigint() }}) as n_possible,
+        cast(sum(outlet_events.n_doubtful) as {{ dbt.type_bigint() }}) as n_doubtful,
         -- exact (decimal) so that the scorecard's mean over any days is the same whatever the
         -- batches the days were built in
-        sum(cast(events.confidence_score as {{ dbt.type_numeric() }})) as sum_event_confidence,
+        cast(sum(cast(events.confidence_score as {{ dbt.type_numeric() }})) as decimal(38, 6))
+            as sum_event_confidence,
         min(events.first_extracted_at) as first_reported_at,
         max(events.first_extracted_at) as last_reported_at
     from outlet_events
@@ -63,42 +77,6 @@ reach as (
     inner join events
         on events.event_id = outlet_events.event_id
     group by events.event_date, outlet_events.outlet_id
-),
-
-tones as (
-    select
-        events.event_date,
-        claims.outlet_id,
-        count(*) as n_claims,
-        sum(case when claims.tone = 'certain' then 1 else 0 end) as n_certain,
-        sum(case when claims.tone = 'likely' then 1 else 0 end) as n_likely,
-        sum(case when claims.tone = 'possible' then 1 else 0 end) as n_possible,
-        sum(case when claims.tone = 'doubtful' then 1 else 0 end) as n_doubtful
-    from claims
-    inner join events
-        on events.event_id = claims.event_id
-    group by events.event_date, claims.outlet_id
-),
-
-final as (
-    select
-        reach.event_date,
-        reach.outlet_id,
-        cast(reach.n_events as {{ dbt.type_bigint() }}) as n_events,
-        cast(reach.n_corroborated_events as {{ dbt.type_bigint() }}) as n_corroborated_events,
-        cast(tones.n_claims as {{ dbt.type_bigint() }}) as n_claims,
-        cast(tones.n_certain as {{ dbt.type_bigint() }}) as n_certain,
-        cast(tones.n_likely as {{ dbt.type_bigint() }}) as n_likely,
-        cast(tones.n_possible as {{ dbt.type_bigint() }}) as n_possible,
-        cast(tones.n_doubtful as {{ dbt.type_bigint() }}) as n_doubtful,
-        cast(reach.sum_event_confidence as decimal(38, 6)) as sum_event_confidence,
-        reach.first_reported_at,
-        reach.last_reported_at
-    from reach
-    inner join tones
-        on
-            tones.event_date = reach.event_date
-            and tones.outlet_id = reach.outlet_id
 )
 
 select * from final
