@@ -35,7 +35,13 @@ from orchestration.retention import remove_all_but_newest
 from orchestration.run_audit import record_stage
 from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.transform.dbt_in_process import DbtFailed, stream_dbt
-from orchestration.transform.test_checks import DbtTestOutcome, check_results, check_specs, tests_by_asset
+from orchestration.transform.test_checks import (
+    DbtTestOutcome,
+    check_results,
+    check_specs,
+    outcome_of,
+    tests_by_asset,
+)
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -211,7 +217,7 @@ def warehouse_dbt_models(
         batch_before = staging_batch(con)
         published = last_publish(con)
         last_fingerprint = last_transform_fingerprint(con)
-    fingerprint = transform_fingerprint(Path(DBT_PROJECT.project_dir))
+    fingerprint = transform_fingerprint(DBT_PROJECT_DIR)
     plan = build_args(
         warehouse.settings.dbt_full_refresh,
         published.staging_batch if published else None,
@@ -221,20 +227,17 @@ def warehouse_dbt_models(
     os.environ.update(plan.env())
     context.log.info("dbt %s (%s)", " ".join(plan.args), plan.why)
     fault_point("dbt_before_build")
-    project_dir = Path(DBT_PROJECT.project_dir)
     target = run_target_path(DBT_PROJECT.manifest_path.parent, context.op_execution_context.op.name, context.run_id)
     restore_parse_state(warehouse.settings.dbt_state_dir, target)
     failure: DbtFailed | None = None
     try:
         try:
             for count, event in enumerate(
-                stream_dbt(dbt_args(context, plan), project_dir=project_dir, target_path=target), 1
+                stream_dbt(dbt_args(context, plan), project_dir=DBT_PROJECT_DIR, target_path=target), 1
             ):
-                data = event.raw_event["data"]
-                if event.raw_event["info"]["name"] == "LogTestResult":
-                    tests.append(
-                        DbtTestOutcome(data["node_info"]["unique_id"], data["status"], data.get("num_failures"))
-                    )
+                outcome = outcome_of(event.raw_event)
+                if outcome is not None:
+                    tests.append(outcome)
                 else:
                     yield from event.to_default_asset_events(
                         manifest=MANIFEST,
@@ -248,7 +251,7 @@ def warehouse_dbt_models(
         except DbtFailed as error:
             failure = error
         # The tests' results first, failed ones included: then a failed build fails the step.
-        yield from check_results(tests, TEST_OWNERS)
+        yield from check_results(tests, TEST_OWNERS, context.selected_asset_check_keys)
         if failure is not None:
             raise failure
         status = "succeeded"

@@ -12,7 +12,7 @@ A failing ERROR test still fails the dbt step (dbt exits non-zero), so nothing i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,14 @@ class DbtTestOutcome:
     unique_id: str
     status: str  # pass | warn | fail | error | skipped
     failures: int | None  # failing rows, when dbt counted them
+
+
+def outcome_of(raw_event: Mapping[str, Any]) -> DbtTestOutcome | None:
+    """The test result a dbt event reports (its `LogTestResult`), None for any other event."""
+    if raw_event["info"]["name"] != "LogTestResult":
+        return None
+    data = raw_event["data"]
+    return DbtTestOutcome(data["node_info"]["unique_id"], data["status"], data.get("num_failures"))
 
 
 def tests_by_asset(
@@ -67,13 +75,19 @@ def _name(unique_id: str) -> str:
     return unique_id.split(".", 2)[-1]
 
 
-def check_results(outcomes: Iterable[DbtTestOutcome], owners: Mapping[str, dg.AssetKey]) -> list[dg.AssetCheckResult]:
-    """One result per asset whose tests ran: passed when all passed; ERROR when any failed or
-    errored, WARN when the worst was a warning (a `severity: warn` test over its threshold)."""
+def check_results(
+    outcomes: Iterable[DbtTestOutcome], owners: Mapping[str, dg.AssetKey], selected: Set[dg.AssetCheckKey]
+) -> list[dg.AssetCheckResult]:
+    """One result per selected asset check whose tests ran: passed when all passed; ERROR when
+    any failed or errored, WARN when the worst was a warning (a `severity: warn` test over its
+    threshold). A run of a subset selects only its assets' checks, while dbt also runs the tests
+    that merely reference them (a relationships test of an unselected child): those are left
+    out, as dagster-dbt leaves them out of its checks."""
     by_asset: dict[dg.AssetKey, dict[str, DbtTestOutcome]] = defaultdict(dict)
     for outcome in outcomes:
-        if outcome.unique_id in owners:
-            by_asset[owners[outcome.unique_id]][outcome.unique_id] = outcome  # one per test
+        owner = owners.get(outcome.unique_id)
+        if owner is not None and dg.AssetCheckKey(owner, DBT_TESTS_CHECK) in selected:
+            by_asset[owner][outcome.unique_id] = outcome  # one per test
     results = []
     for key, tests in sorted(by_asset.items(), key=lambda item: item[0].to_user_string()):
         ran = sorted(tests.values(), key=lambda o: o.unique_id)

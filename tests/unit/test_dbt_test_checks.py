@@ -4,7 +4,13 @@ model's check passes only when all its tests did (ERROR on a failure, WARN on wa
 import dagster as dg
 
 from orchestration.transform.assets import DBT_SPECS, MANIFEST, TEST_OWNERS, warehouse_dbt_models
-from orchestration.transform.test_checks import DBT_TESTS_CHECK, DbtTestOutcome, check_results, check_specs
+from orchestration.transform.test_checks import (
+    DBT_TESTS_CHECK,
+    DbtTestOutcome,
+    check_results,
+    check_specs,
+    outcome_of,
+)
 
 EVENTS = dg.AssetKey(["marts", "fct_events"])
 OUTLETS = dg.AssetKey(["marts", "dim_outlets"])
@@ -13,6 +19,7 @@ OWNERS = {
     "test.p.not_null_fct_events_event_id.2": EVENTS,
     "test.p.unique_dim_outlets_outlet_id.3": OUTLETS,
 }
+BOTH = {dg.AssetCheckKey(EVENTS, DBT_TESTS_CHECK), dg.AssetCheckKey(OUTLETS, DBT_TESTS_CHECK)}
 
 
 def test_every_test_of_the_project_checks_one_of_its_assets() -> None:
@@ -32,7 +39,7 @@ def test_one_spec_per_asset_with_tests() -> None:
 
 def test_all_passed() -> None:
     outcomes = [DbtTestOutcome(t, "pass", 0) for t in OWNERS]
-    results = {r.asset_key: r for r in check_results(outcomes, OWNERS)}
+    results = {r.asset_key: r for r in check_results(outcomes, OWNERS, BOTH)}
     assert results[EVENTS].passed and results[OUTLETS].passed
     assert results[EVENTS].metadata["tests_run"].value == 2
 
@@ -43,7 +50,7 @@ def test_a_failure_fails_its_model_only_with_error_severity_and_names_the_test()
         DbtTestOutcome("test.p.not_null_fct_events_event_id.2", "warn", 1),
         DbtTestOutcome("test.p.unique_dim_outlets_outlet_id.3", "pass", 0),
     ]
-    results = {r.asset_key: r for r in check_results(outcomes, OWNERS)}
+    results = {r.asset_key: r for r in check_results(outcomes, OWNERS, BOTH)}
     events = results[EVENTS]
     assert not events.passed and events.severity == dg.AssetCheckSeverity.ERROR
     assert events.metadata["failed"].value == ["unique_fct_events_event_id.1: fail, 3 rows"]
@@ -53,7 +60,7 @@ def test_a_failure_fails_its_model_only_with_error_severity_and_names_the_test()
 
 def test_warnings_alone_warn() -> None:
     outcomes = [DbtTestOutcome("test.p.unique_dim_outlets_outlet_id.3", "warn", 2)]
-    [result] = check_results(outcomes, OWNERS)
+    [result] = check_results(outcomes, OWNERS, BOTH)
     assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
 
 
@@ -62,4 +69,28 @@ def test_models_whose_tests_did_not_run_get_no_result_and_unknown_tests_are_igno
         DbtTestOutcome("test.p.unique_dim_outlets_outlet_id.3", "pass", 0),
         DbtTestOutcome("test.p.x.9", "fail", 1),
     ]
-    assert [r.asset_key for r in check_results(outcomes, OWNERS)] == [OUTLETS]
+    assert [r.asset_key for r in check_results(outcomes, OWNERS, BOTH)] == [OUTLETS]
+
+
+def test_a_subset_run_reports_only_its_selected_checks() -> None:
+    """dbt runs every test that references a selected model; a result for a check the run did
+    not select would fail the step in Dagster."""
+    outcomes = [
+        passed_outcome("test.p.unique_fct_events_event_id.1"),
+        passed_outcome("test.p.unique_dim_outlets_outlet_id.3"),
+    ]
+    selected = {dg.AssetCheckKey(OUTLETS, DBT_TESTS_CHECK)}
+    assert [r.asset_key for r in check_results(outcomes, OWNERS, selected)] == [OUTLETS]
+
+
+def passed_outcome(unique_id: str) -> DbtTestOutcome:
+    return DbtTestOutcome(unique_id, "pass", 0)
+
+
+def test_a_test_result_event_becomes_an_outcome_and_other_events_none() -> None:
+    event = {
+        "info": {"name": "LogTestResult", "level": "info"},
+        "data": {"node_info": {"unique_id": "test.p.x.1"}, "status": "fail", "num_failures": 4},
+    }
+    assert outcome_of(event) == DbtTestOutcome("test.p.x.1", "fail", 4)
+    assert outcome_of({"info": {"name": "LogModelResult"}, "data": {}}) is None
