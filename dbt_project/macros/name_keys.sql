@@ -157,7 +157,9 @@
     {%- for word in words -%}
         {%- do rules.append(('\\b' ~ word ~ '\\b', loop.index | string)) -%}
     {%- endfor -%}
-    {%- do rules.append(('\\b(\\d+) ?(st|nd|rd|th|ya|yi|iy)\\b', '\\1')) -%}
+    {#- suffixes: English, and Ukrainian and Russian romanised (1-ша, 2-га, 3-тя, 47-ма, 100-та,
+        30-я, 2-й, 2-го) -#}
+    {%- do rules.append(('\\b(\\d+) ?(st|nd|rd|th|ya|yi|iy|ta|ma|sha|ha|tia|ia|i|y|ho|mu)\\b', '\\1')) -%}
     {{ return(rules) }}
 {%- endmacro %}
 
@@ -171,8 +173,7 @@
     An honorific in quotes or after "named after" / імені is dropped by unit_without_honorific. -#}
 {% macro unit_rules() -%}
     {{ return(ordinal_rules() + [
-        ('\\b(\\d+) (ta|ma|sha|ha|tia|ia|i|yi|y|ho|mu)\\b', '\\1'),
-        ('\\b(\\d+)(gta|g?caa|g?td|ombr|oshbr|otbr|obrmp|odshbr|opdbr|obrtro|ohshbr|ompbr|msd|mrd|omsbr)\\b', '\\1 \\2'),
+        ('\\b(\\d+)([a-z]{2,})\\b', '\\1 \\2'),
         ('\\bpersh[a-z]*\\b', '1'), ('\\bpervaia\\b', '1'), ('\\bdruh[a-z]*\\b', '2'), ('\\bvtoraia\\b', '2'),
         ('\\btreti[a-z]*\\b', '3'),
         ('\\b(okrem|otdeln)[a-z]*\\b', 'separate'),
