@@ -64,7 +64,7 @@
     country adjectives and city-vs-oblast stay in the key: they tell different things apart. -#}
 {% macro entity_core_key(expr, type_expr) -%}
     case {{ type_expr }}
-        when 'location' then {{ rewrite(entity_base_key(expr), location_rules()) }}
+        when 'location' then {{ location_core_key(expr) }}
         when 'person' then {{ rewrite(entity_base_key("split_part(" ~ expr ~ ", ',', 1)"), person_rules()) }}
         when 'military_unit' then {{ token_sorted(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules())) }}
         when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), country_rules() + organization_rules())) }}
@@ -95,8 +95,8 @@
 {#- The words units and organisations are named with, and their typos ("Gaurds", "Seperate",
     "Divison", "Legoin"): a word of five letters or more one edit away from exactly this
     vocabulary's word is that word, so that the rules and designator guards see it. -#}
-{% macro spelled_right(expr) -%}
-    {%- set vocabulary = ['guards', 'separate', 'division', 'legion', 'group', 'brigade', 'regiment',
+{% macro spelled_right(expr, vocabulary=none) -%}
+    {%- set vocabulary = vocabulary or ['guards', 'separate', 'division', 'legion', 'group', 'brigade', 'regiment',
         'battalion', 'mechanized', 'assault', 'airborne', 'marine', 'combined', 'corps', 'fleet',
         'forces', 'special', 'purpose', 'ministry', 'defense', 'council', 'security', 'service',
         'national', 'emergency', 'intelligence', 'directorate', 'general', 'russian', 'ukrainian',
@@ -109,21 +109,35 @@
             else w end), ' ')
 {%- endmacro %}
 
-{#- Places: descriptors and prefixes (also the Cyrillic ones, romanised: м., с., смт, пгт),
-    region words as "oblast", rivers, power plants and dams. Not г. (Russian "city"): stripped,
-    "г. Днепр" met the river's curated alias "Dnepr"; it waits for a guard that tells a city
-    from a river, oblast or raion by its prefix or qualifier. -#}
+{#- Places: descriptors and prefixes (also the Cyrillic ones, romanised: м., с., смт, пгт,
+    місто, город, селище, посёлок, село), region words as "oblast", rivers (also річка, река,
+    р.), airports (аеропорт), power plants and dams (ГЕС/ГЭС). Not г. (Russian "city"): "г.
+    Днепр" is the city, and stripped it would meet the curated "Dniepr", the river's Polish and
+    French name; a bare Днепр can be either. A raion by its centre's name or
+    adjective: Bakhmut Raion, Bakhmut district, Bakhmutskyi raion, Бахмутський район → bakhmut
+    raion (Kramatorsk/Kramatorskyi → kramator raion). A Russian neuter adjective as Ukrainian
+    writes it: Pokrovskoye/Покровское → pokrovske. -#}
+{#- A place's core key: its base key, region words spelled right ("Kharkiv Oblst", "Kyiv
+    Obalst", "Bakhmut Raoin"), then the rules below. -#}
+{% macro location_core_key(expr) -%}
+    {{ rewrite(spelled_right(entity_base_key(expr), ['oblast', 'region', 'raion', 'district', 'province']), location_rules()) }}
+{%- endmacro %}
+
 {% macro location_rules() -%}
     {{ return([
         ('^(city|town|village|settlement) of ', ''),
-        ('^(m|s|smt|pht) ', ''),
+        ('^(m|s|smt|pht|misto|horod|selyshche|selishche|poselok|selo) ', ''),
+        ('^(richka|reka|r) (.+)$', '\\2 river'),
+        ('^(aeroport|airport) (.+)$', '\\2 airport'),
         (' (city|town|village|settlement|urban type settlement)$', ''),
         ('^river (.+)$', '\\1 river'),
         (' (region|province|oblast region|obl)$', ' oblast'),
+        ('^(\\w+?)(s?k(yi|ii|iy|ij|yy|oho|a)?)? (raion|district|rayon)$', '\\1 raion'),
+        ('skoy?e\\b', 'ske'),
         ('^(\\w+?)(shch|chch|shh)yna$', '\\1 oblast'),
         ('^(\\w+?zh)chyna$', '\\1 oblast'),
         (' (nuclear power plant|nuclear power station|nuclear plant|npp)$', ' npp'),
-        (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|dam)$', ' dam'),
+        (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|hes|dam)$', ' dam'),
     ]) }}
 {%- endmacro %}
 
@@ -266,4 +280,100 @@
         then {{ romanised_key(entity_core_key(expr, type_expr)) }}
         else {{ entity_core_key(expr, type_expr) }}
     end
+{%- endmacro %}
+
+{#- A place's qualifier: what a writer adds after the name to say which place of that name they
+    mean, and the name without it. Four forms, tried in this order:
+      "Izium (Kharkiv Oblast)"       in parentheses
+      "Andriivka, Bakhmut Raion"     after a comma (up to the next: ", Ukraine" adds nothing)
+      "Andriivka near Bakhmut"       after near / біля / поблизу / под / возле / около
+      "Бахмут Донецької області"     a Ukrainian or Russian genitive with область / район / край
+    `location_head` is the name (the whole name when there is no qualifier), `location_qualifier`
+    the qualifier as written (null when there is none). -#}
+{% macro _location_qualifier_patterns() -%}
+    {{ return([
+        ('^(.+?)\\s*\\(([^()]+)\\)\\s*$', 2),
+        ('^([^,]+),\\s*([^,]+)(,.*)?$', 2),
+        ('^(.+?)\\s+((near|біля|поблизу|под|возле|около|близ)\\s+.+)$', 2),
+        ('^(.*\\S)\\s+(\\S+\\s+(області|области|обл\\.?|району|района|р-ну|р-на|краю|края))$', 2),
+    ]) }}
+{%- endmacro %}
+
+{% macro location_head(expr) -%}
+    case
+    {%- for pattern, _ in _location_qualifier_patterns() %}
+        when regexp_matches({{ expr }}, '{{ pattern }}', 'i') then trim(regexp_extract({{ expr }}, '{{ pattern }}', 1, 'i'))
+    {%- endfor %}
+        else {{ expr }}
+    end
+{%- endmacro %}
+
+{% macro location_qualifier(expr) -%}
+    case
+    {%- for pattern, group in _location_qualifier_patterns() %}
+        when regexp_matches({{ expr }}, '{{ pattern }}', 'i') then trim(regexp_extract({{ expr }}, '{{ pattern }}', {{ group }}, 'i'))
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The words that say what kind of region a qualifier names, romanised (a word one edit away
+    counts: "Oblst", "Raoin"), and the countries a place is qualified with. A qualifier's level
+    is what its name is compared at: a raion with raions and with "near X" (a village near a
+    town is in the town's raion), an oblast with oblasts, a country with countries; a bare name
+    ("Balaklava, Crimea") is a region. -#}
+{% macro _qualifier_vocabulary() -%}
+    {{ return({
+        'raion': ['raion', 'raionu', 'raiona', 'rayon', 'district', 'rn'],
+        'region': ['oblast', 'oblasti', 'region', 'province', 'krai', 'kraiu', 'kraia', 'obl'],
+        'near': ['near', 'bilia', 'poblyzu', 'pod', 'vozle', 'okolo', 'bliz'],
+        'country': ['ukraine', 'ukraina', 'ukrainy', 'ukrainі', 'ukraini', 'russia', 'rossiia', 'rosiia',
+            'rossii', 'rosii', 'belarus', 'moldova', 'poland', 'georgia'],
+    }) }}
+{%- endmacro %}
+
+{#- `words_expr` (a list of a qualifier's romanised words) has a word one edit or less from
+    one of `vocabulary` (short words exactly). -#}
+{% macro _has_word(words_expr, vocabulary) -%}
+    len(list_filter({{ words_expr }}, lambda w: list_contains(['{{ vocabulary | join("', '") }}'], w)
+        or (len(w) >= 5 and len(list_filter(['{{ vocabulary | join("', '") }}'],
+            lambda v: len(v) >= 5 and damerau_levenshtein(w, v) <= 1)) > 0))) > 0
+{%- endmacro %}
+
+{% macro qualifier_level(words_expr) -%}
+    {%- set vocabulary = _qualifier_vocabulary() -%}
+    case
+        when {{ _has_word(words_expr, vocabulary['raion'] + vocabulary['near']) }} then 'raion'
+        when {{ _has_word(words_expr, vocabulary['region']) }} then 'region'
+        when {{ _has_word(words_expr, vocabulary['country']) }} then 'country'
+        else 'region'
+    end
+{%- endmacro %}
+
+{#- The name in a qualifier: its words without the level words (as folded, not romanised). -#}
+{% macro qualifier_name(words_expr) -%}
+    {%- set vocabulary = _qualifier_vocabulary() -%}
+    {%- set level_words = "['" ~ (vocabulary['raion'] + vocabulary['region'] + vocabulary['near']) | join("', '") ~ "']" -%}
+    array_to_string(list_filter({{ words_expr }}, lambda w: not list_contains({{ level_words }}, w)
+        and not (len(w) >= 5 and len(list_filter({{ level_words }},
+            lambda v: len(v) >= 5 and damerau_levenshtein(w, v) <= 1)) > 0)), ' ')
+{%- endmacro %}
+
+{#- The stem of a qualifier's name: its adjective ending (-ської, -ского, -ська, -ський) and a
+    city's -sk dropped before romanising (Бахмутського/Bakhmut → bahmut, Донецької/Donetska/
+    Donetsk → donet), and final vowels (Poltava/Полтавської → poltav, Sumy/Сумської → sum). -#}
+{% macro qualifier_stem(name_expr) -%}
+    {%- set unsuffixed = "regexp_replace(regexp_replace(" ~ name_expr
+        ~ ", 's?k(a|aia|oi|oho|oie|ii|iy|ij|yi|yy|i|e|oe|omu)?$', ''), '[aeiou]+$', '')" -%}
+    regexp_replace({{ romanised_key(unsuffixed) }}, '[aeiou]+$', '')
+{%- endmacro %}
+
+{#- Two qualifiers of the same level name the same region: equal stems, one stem the start of
+    the other (sum/sumi), or stems or names one edit apart (Dnepropetrovsk/Dnipropetrovsk,
+    Donetks/Donetsk). -#}
+{% macro qualifiers_agree(a_stem, a_name, b_stem, b_name) -%}
+    ({{ a_stem }} = {{ b_stem }}
+        or (least(len({{ a_stem }}), len({{ b_stem }})) >= 3
+            and (starts_with({{ a_stem }}, {{ b_stem }}) or starts_with({{ b_stem }}, {{ a_stem }})))
+        or (least(len({{ a_stem }}), len({{ b_stem }})) >= 5 and damerau_levenshtein({{ a_stem }}, {{ b_stem }}) <= 1)
+        or (least(len({{ a_name }}), len({{ b_name }})) >= 5 and damerau_levenshtein({{ a_name }}, {{ b_name }}) <= 1))
 {%- endmacro %}

@@ -41,13 +41,34 @@ names as (
     {% endif %}
 ),
 
+-- A place's qualifier ("Andriivka, Bakhmut Raion", "Бахмут Донецької області"): the name
+-- without it, and the qualifier's words, folded (macros/name_keys.sql: location_qualifier).
+qualified as (
+    select
+        name,
+        entity_type,
+        case when entity_type = 'location' then {{ location_head('name') }} end as head,
+        case when entity_type = 'location'
+            then string_split({{ entity_base_key(location_qualifier('name')) }}, ' ')
+        end as qualifier_words
+    from names
+),
+
 cored as (
     select
         name,
         entity_type,
         {{ entity_base_key('name') }} as base_key,
-        {{ entity_core_key('name', 'entity_type') }} as core_key
-    from names
+        {{ entity_core_key('name', 'entity_type') }} as core_key,
+        case when qualifier_words is not null
+            then {{ romanised_key(location_core_key('head')) }}
+        end as place_key,
+        case when qualifier_words is not null then {{ qualifier_level('qualifier_words') }} end as qualifier_level,
+        case when qualifier_words is not null then {{ qualifier_name('qualifier_words') }} end as qualifier_name,
+        case when entity_type = 'location'
+            then {{ qualifier_stem(qualifier_name("string_split(" ~ entity_base_key('head') ~ ", ' ')")) }}
+        end as region_stem
+    from qualified
 ),
 
 romanised as (
@@ -73,6 +94,10 @@ matched as (
         cored.entity_type,
         cored.base_key,
         cored.core_key,
+        cored.place_key,
+        cored.qualifier_level,
+        cored.qualifier_name,
+        cored.region_stem,
         case
             when given_name_keys.canonical_key is not null
                 then given_name_keys.canonical_key
@@ -95,8 +120,27 @@ final as (
         match_key,
         -- similarity is measured on romanised keys for every type: "Werchowna Rada", "Lantset"
         -- and "Panzir" are German or Russian spellings of an organisation's or weapon's name
-        {{ romanised_key('match_key') }} as fuzzy_key
-    from matched
+        {{ romanised_key('match_key') }} as fuzzy_key,
+        -- a place named with a qualifier: the name's own key, and the qualifier's level, stem
+        -- and name (the resolver compares qualifiers: int_entity_spellings_registered).
+        -- Null when there is none, or when it only described the place ("Dnipro (city)").
+        case when has_qualifier then place_key end as place_key,
+        case when has_qualifier then qualifier_level end as qualifier_level,
+        case when has_qualifier then {{ qualifier_stem('qualifier_name') }} end as qualifier_stem,
+        -- (the key, for typos: the name as folded, an adjective's ending dropped, not romanised,
+        -- so that Donetks stays one edit from Donetsk / Донецької)
+        case when has_qualifier
+            then regexp_replace(qualifier_name, 'k(a|aia|oi|oho|oie|ii|iy|ij|yi|yy|i|e|oe|omu)$', 'k')
+        end as qualifier_key,
+        -- a place's own name as a region's stem (Donetsk, Donetsk Oblast, Донецька область →
+        -- donet): a bare city named like an oblast is taken to be in it
+        region_stem
+    from (
+        select
+            *,
+            coalesce(place_key <> match_key and place_key <> '' and qualifier_name <> '', false) as has_qualifier
+        from matched
+    ) as checked
 )
 
 select * from final

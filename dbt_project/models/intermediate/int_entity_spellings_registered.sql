@@ -37,7 +37,7 @@
     ~ " except select mention_name, entity_type from " ~ this ~ ")", default=1) | int == 0 -%}
 {%- set fuzzy_threshold = 0.95 -%}
 {%- set review_floor = 0.85 -%}
-{%- set designators = 'oblast|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps'
+{%- set designators = 'oblast|raion|river|dam|npp|bridge|island|fleet|army|division|brigade|regiment|battalion|corps'
     ~ '|legion|ministry|council|service|court|committee|agency|guard|staff|force|parliament|airborne|marine|tank'
     ~ '|assault|mechanized|artillery|navy|police' -%}
 {%- set countries = 'russian|ukrainian|belarusian|american|us|german|french|british|polish|chechen|iranian|turkish'
@@ -119,12 +119,41 @@ names as (
     from curated_names
 ),
 
-keyed as (
-    select names.*, name_keys.base_key, name_keys.core_key, name_keys.match_key, name_keys.fuzzy_key
+keyed_names as (
+    select
+        names.*, name_keys.base_key, name_keys.core_key, name_keys.match_key, name_keys.fuzzy_key,
+        coalesce(name_keys.place_key, name_keys.match_key) as place_key, name_keys.qualifier_level,
+        name_keys.qualifier_stem, name_keys.qualifier_key, name_keys.region_stem
     from names
     inner join name_keys
         on name_keys.name = names.name
         and name_keys.entity_type = names.entity_type
+),
+
+oblast_stems as (
+    -- the regions named among the places compared (Donetsk Oblast, Харківська область)
+    select distinct entity_type, region_stem
+    from keyed_names
+    where entity_type = 'location' and place_key like '% oblast' and region_stem <> ''
+),
+
+keyed as (
+    -- a bare place named like a region is taken to be in it: "Donetsk" is in Donetsk Oblast,
+    -- so "Donetsk, Rostov Oblast" is another place (macros/name_keys.sql: qualifiers)
+    select
+        keyed_names.side, keyed_names.entity_type, keyed_names.name, keyed_names.n_mentions,
+        keyed_names.entity_id, keyed_names.canonical_name, keyed_names.base_key, keyed_names.core_key,
+        keyed_names.match_key, keyed_names.fuzzy_key, keyed_names.place_key,
+        coalesce(keyed_names.qualifier_level, case when oblast_stems.region_stem is not null then 'region' end)
+            as qualifier_level,
+        coalesce(keyed_names.qualifier_stem, oblast_stems.region_stem) as qualifier_stem,
+        coalesce(keyed_names.qualifier_key, oblast_stems.region_stem) as qualifier_key
+    from keyed_names
+    left join oblast_stems
+        on keyed_names.qualifier_level is null
+        and keyed_names.place_key not like '% %'
+        and oblast_stems.entity_type = keyed_names.entity_type
+        and oblast_stems.region_stem = keyed_names.region_stem
 ),
 
 curated_ids as (
@@ -141,14 +170,17 @@ key_targets as (
     select
         keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
         keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
-        keyed.fuzzy_key, 'curated_alias' as layer, 1 as layer_rank
+        keyed.fuzzy_key, keyed.place_key, keyed.qualifier_level, keyed.qualifier_stem, keyed.qualifier_key,
+        'curated_alias' as layer, 1 as layer_rank
     from keyed
     inner join curated_ids
         on curated_ids.entity_type = keyed.entity_type
         and curated_ids.canonical_name = keyed.canonical_name
     where keyed.side = 'curated'
     union all
-    select entity_type, match_key, entity_id, name, core_key, base_key, null, fuzzy_key, 'registered', 2
+    select
+        entity_type, match_key, entity_id, name, core_key, base_key, null, fuzzy_key, place_key,
+        qualifier_level, qualifier_stem, qualifier_key, 'registered', 2
     from keyed
     where side = 'registered'
 ),
@@ -177,6 +209,10 @@ groups as (
         anchors.anchor_name,
         anchors.anchor_base_key,
         min(keyed.fuzzy_key) as fuzzy_key,
+        min(keyed.place_key) as place_key,
+        min(keyed.qualifier_level) as qualifier_level,
+        min(keyed.qualifier_stem) as qualifier_stem,
+        min(keyed.qualifier_key) as qualifier_key,
         {{ dbt.hash("keyed.entity_type || ':' || keyed.match_key") }} as group_entity_id
     from keyed
     inner join anchors
@@ -250,14 +286,16 @@ features as (
             -- prospective entity; a group with a key match is there already, under its known
             -- entity's key)
             select entity_type, match_key, entity_id, min(matched_name) as target_name,
-                max(curated_name) as curated_name, min(fuzzy_key) as fuzzy_key,
-                'known' as target_side, cast(null as bigint) as n_mentions
+                max(curated_name) as curated_name, min(fuzzy_key) as fuzzy_key, min(place_key) as place_key,
+                min(qualifier_level) as qualifier_level, min(qualifier_stem) as qualifier_stem,
+                min(qualifier_key) as qualifier_key, 'known' as target_side, cast(null as bigint) as n_mentions
             from key_targets
             group by entity_type, match_key, entity_id
             union all
             select
                 groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
-                groups.fuzzy_key, 'new', groups.n_mentions
+                groups.fuzzy_key, groups.place_key, groups.qualifier_level, groups.qualifier_stem,
+                groups.qualifier_key, 'new', groups.n_mentions
             from groups
             left join key_matched
                 on key_matched.entity_type = groups.entity_type
@@ -277,6 +315,31 @@ frequent_words as (
     ) as counted_words
     where n_keys > 50
     group by entity_type
+),
+
+place_regions as (
+    -- every qualifier a place name is written with (or implies) among the names compared
+    select distinct entity_type, place_key, match_key, qualifier_level, qualifier_stem, qualifier_key
+    from features
+    where entity_type = 'location' and qualifier_level is not null
+),
+
+conflicted_places as (
+    -- a place name that two qualifiers of one level tell apart (Andriivka, Bakhmut Raion and
+    -- Andriivka, Bucha Raion): the name alone, or a qualifier of another level, could mean
+    -- either, so only a spelling with an agreeing qualifier may join one of them
+    select distinct one.entity_type, one.place_key
+    from place_regions as one
+    inner join place_regions as other
+        on other.entity_type = one.entity_type
+        and other.place_key = one.place_key
+        and other.match_key > one.match_key
+        -- a raion and an oblast can only be told apart by their names too: without a gazetteer,
+        -- Pokrovske, Bakhmut Raion and Pokrovske, Dnipropetrovsk Oblast may be two places
+        and (other.qualifier_level = one.qualifier_level
+            or (other.qualifier_level <> 'country' and one.qualifier_level <> 'country'))
+    where one.entity_type = 'location'
+        and not {{ qualifiers_agree('one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key') }}
 ),
 
 blockable as (
@@ -318,7 +381,8 @@ target_blocks as (
         case when entity_type = 'person' and n_tokens > 1 then 'ls:' || right(last_token, 3) end,
         case when entity_type = 'weapon_system' then 'd:' || designation end,
         case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
-        'o:' || left(oblast_stem, 3)
+        'o:' || left(oblast_stem, 3),
+        case when entity_type = 'location' then 'q:' || place_key end
     ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
@@ -333,7 +397,8 @@ group_blocks as (
         case when entity_type = 'weapon_system' and n_tokens = 1 then 'w:' || match_key end,
         case when entity_type = 'weapon_system' then 'd:' || designation end,
         case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
-        'o:' || left(oblast_stem, 3)
+        'o:' || left(oblast_stem, 3),
+        case when entity_type = 'location' then 'q:' || place_key end
     ] || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
             list_transform([-2, -1, 0, 1, 2], lambda d: 'p:' || left(fuzzy_key, 3) || (len(fuzzy_key) + d))
@@ -396,8 +461,20 @@ pairs as (
             when g.entity_type in ('military_unit', 'organization') and g.countryless_key = t.countryless_key
                 and (g.countries = '' or t.countries = '')
                 then 'country_implied'
+            -- the same place name, one side (or both) qualified, and no qualifier of one level
+            -- naming another region
+            when g.entity_type = 'location' and g.place_key = t.place_key
+                and (g.qualifier_level is not null or t.qualifier_level is not null)
+                and not coalesce(g.qualifier_level = t.qualifier_level and not {{ qualifiers_agree(
+                    'g.qualifier_stem', 'g.qualifier_key', 't.qualifier_stem', 't.qualifier_key') }}, false)
+                then 'qualifier'
             else 'fuzzy'
         end as layer,
+        -- both qualified at one level, naming the same region
+        coalesce(g.qualifier_level = t.qualifier_level and {{ qualifiers_agree(
+            'g.qualifier_stem', 'g.qualifier_key', 't.qualifier_stem', 't.qualifier_key') }}, false)
+            as qualifiers_agree,
+        conflicted_places.place_key is not null as place_is_shared,
         jaro_winkler_similarity(g.fuzzy_key, t.fuzzy_key) as similarity,
         g.fuzzy_key as group_fuzzy_key,
         t.fuzzy_key as target_fuzzy_key,
@@ -422,7 +499,12 @@ pairs as (
             )
             -- an acronym or a model code is exact: one letter makes another organisation or model
             and not (g.entity_type in ('organization', 'weapon_system') and g.short_words <> t.short_words)
-            as guards_pass
+            -- a qualifier naming another region of the same level (Bakhmut Raion / Bucha Raion)
+            and not coalesce(g.qualifier_level = t.qualifier_level and not {{ qualifiers_agree(
+                'g.qualifier_stem', 'g.qualifier_key', 't.qualifier_stem', 't.qualifier_key') }}, false)
+            as own_guards_pass,
+        g.place_key as group_place_key,
+        t.place_key as target_place_key
     from candidate_pairs
     inner join unmatched as g
         on g.entity_type = candidate_pairs.entity_type
@@ -431,17 +513,43 @@ pairs as (
         on t.entity_type = candidate_pairs.entity_type
         and t.match_key = candidate_pairs.target_key
         and t.entity_id = candidate_pairs.entity_id
+    left join conflicted_places
+        on conflicted_places.entity_type = g.entity_type
+        and conflicted_places.place_key = g.place_key
     where t.target_side = 'known'
         or t.n_mentions > g.n_mentions
         or (t.n_mentions = g.n_mentions and t.match_key < g.match_key)
 ),
 
+region_clashes as (
+    -- two place names a letter apart whose spellings put them in different regions of one
+    -- level (Podilsk, Odesa Oblast / Podolsk, Moscow Oblast): another place, not a typo
+    select distinct pairs.entity_type, pairs.match_key, pairs.target_key
+    from pairs
+    inner join place_regions as one
+        on one.entity_type = pairs.entity_type
+        and one.place_key = pairs.group_place_key
+    inner join place_regions as other
+        on other.entity_type = pairs.entity_type
+        and other.place_key = pairs.target_place_key
+        and other.qualifier_level = one.qualifier_level
+    where pairs.layer = 'fuzzy' and pairs.group_place_key <> pairs.target_place_key
+        and not {{ qualifiers_agree('one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key') }}
+),
+
 close_pairs as (
     -- nothing below the review floor can be merged or reviewed: the edit distance, and the
     -- ranking below, only for the rest
-    select *, damerau_levenshtein(group_fuzzy_key, target_fuzzy_key) as edits
+    select
+        pairs.*,
+        damerau_levenshtein(pairs.group_fuzzy_key, pairs.target_fuzzy_key) as edits,
+        pairs.own_guards_pass and region_clashes.match_key is null as guards_pass
     from pairs
-    where layer <> 'fuzzy' or similarity >= {{ review_floor }}
+    left join region_clashes
+        on region_clashes.entity_type = pairs.entity_type
+        and region_clashes.match_key = pairs.match_key
+        and region_clashes.target_key = pairs.target_key
+    where pairs.layer <> 'fuzzy' or pairs.similarity >= {{ review_floor }}
 ),
 
 scored as (
@@ -452,9 +560,13 @@ scored as (
             when layer = 'rule' then 0.95
             when layer = 'designation' then 0.95
             when layer = 'country_implied' then 0.9
+            when layer = 'qualifier' and qualifiers_agree then 0.97
+            when layer = 'qualifier' then 0.93
             else similarity
         end as score,
-        layer <> 'fuzzy' or (
+        -- a shared place name joins only through an agreeing qualifier
+        layer = 'qualifier' and (qualifiers_agree or not place_is_shared)
+        or layer not in ('fuzzy', 'qualifier') or (
             -- short keys are acronyms (ICC/ICRC), where one letter is another name
             guards_pass and shorter_length >= 5
             and (edits <= 1 and similarity >= {{ review_floor }}
@@ -567,8 +679,10 @@ review as (
 ),
 
 -- One decision per new group: key match, else attached, else its own new entity. An attachment
--- to another new group follows that group's own decision (two hops: a chain no longer than that
--- cannot form, since each hop goes to a more frequent group).
+-- to another new group follows that group's own decision, up to four hops (each hop goes to a
+-- more frequent group, or an as frequent one with a smaller key, so no chain loops: a place's
+-- qualified spellings chain to it, "Бахмут Донецької області" → "Bakhmut, Donetsk Oblast" →
+-- "Bakhmut, Donetks Oblast" → "Bakhmut").
 decided as (
     select
         groups.entity_type,
@@ -600,8 +714,12 @@ decided as (
 followed as (
     select
         decided.*,
-        coalesce(second_hop.entity_id, first_hop.entity_id, decided.entity_id) as final_entity_id,
-        coalesce(decided.curated_name, first_hop.curated_name, second_hop.curated_name) as final_curated_name
+        coalesce(fourth_hop.entity_id, third_hop.entity_id, second_hop.entity_id, first_hop.entity_id, decided.entity_id)
+            as final_entity_id,
+        coalesce(
+            decided.curated_name, first_hop.curated_name, second_hop.curated_name, third_hop.curated_name,
+            fourth_hop.curated_name
+        ) as final_curated_name
     from decided
     left join decided as first_hop
         on decided.target_side = 'new'
@@ -609,6 +727,12 @@ followed as (
     left join decided as second_hop
         on first_hop.target_side = 'new'
         and second_hop.group_entity_id = first_hop.entity_id
+    left join decided as third_hop
+        on second_hop.target_side = 'new'
+        and third_hop.group_entity_id = second_hop.entity_id
+    left join decided as fourth_hop
+        on third_hop.target_side = 'new'
+        and fourth_hop.group_entity_id = third_hop.entity_id
 ),
 
 final as (
