@@ -65,9 +65,9 @@
 {% macro entity_core_key(expr, type_expr) -%}
     case {{ type_expr }}
         when 'location' then {{ location_core_key(expr) }}
-        when 'person' then {{ rewrite(entity_base_key("split_part(" ~ expr ~ ", ',', 1)"), person_rules()) }}
+        when 'person' then {{ person_core_key(expr) }}
         when 'military_unit' then {{ token_sorted(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules())) }}
-        when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), country_rules() + organization_rules())) }}
+        when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), organization_words() + country_rules() + organization_rules())) }}
         when 'weapon_system' then {{ rewrite(entity_base_key(expr), weapon_rules()) }}
         else {{ entity_base_key(expr) }}
     end
@@ -88,8 +88,8 @@
 {#- Word order does not name an organisation or a unit ("Legion Freedom of Russia"): their keys
     are their words sorted, without "of", "the" and "and". -#}
 {% macro token_sorted(expr) -%}
-    array_to_string(list_sort(list_filter(string_split({{ expr }}, ' '),
-        lambda t: t not in ('', 'of', 'the', 'and'))), ' ')
+    array_to_string(list_sort(list_distinct(list_filter(string_split({{ expr }}, ' '),
+        lambda t: t not in ('', 'of', 'the', 'and')))), ' ')
 {%- endmacro %}
 
 {#- The words units and organisations are named with, and their typos ("Gaurds", "Seperate",
@@ -141,9 +141,25 @@
     ]) }}
 {%- endmacro %}
 
+{#- A person: the name before a comma ("Vitali Klitschko, mayor of Kyiv"), titles and ranks
+    before it dropped, also in Ukrainian and Russian (президент, міністр/министр, глава,
+    начальник, мер, прем'єр, официальный представитель, секретарь, головнокомандувач…, romanised);
+    what follows a title may still name an office ("глава МИД РФ Сергей Лавров", "Chief of the
+    General Staff Andrii Hnatov"), so a titled name keeps its last two words of two letters or
+    more (a given name and a surname; "President Vladimir V. Putin" → vladimir putin). -#}
+{% macro person_core_key(expr) -%}
+    {%- set base = entity_base_key("split_part(" ~ expr ~ ", ',', 1)") -%}
+    {%- set untitled = rewrite(base, person_rules()[:1]) -%}
+    {{ rewrite(
+        "case when regexp_matches(" ~ base ~ ", '" ~ person_rules()[0][0] ~ "') then array_to_string(list_filter("
+        ~ "string_split(" ~ untitled ~ ", ' '), lambda t: len(t) > 1)[-2:], ' ') else " ~ base ~ " end",
+        person_rules()[1:]
+    ) }}
+{%- endmacro %}
+
 {% macro person_rules() -%}
     {{ return([
-        ('^.*\\b(president|minister|office|ministry|council|service|spokesman|spokeswoman|spokesperson|chief|mayor|leader|general|gen|col|colonel|lt|maj|major|lieutenant|lady|secretary|commander|head|chairman|chairwoman|chancellor|ambassador|premier|governor|envoy|dr|mr|mrs|ms|sen|senator|adviser|advisor|speaker|patriarch|marshal|admiral|adm|sgt|sergeant|captain|capt)\\s+', ''),
+        ('^.*\\b(president|prezydent|prezident|ministr|mynystr|hlava|nachalnyk|nachalnik|mer|ledi|premier|premer|ofitsiinyi|ofytsyalnyi|predstavnyk|predstavytel|sekretar|holovnokomanduvach|komanduvach|komanduiushchyi|zastupnyk|zamestytel|spyker|spiker|posol|hubernator|kerivnyk|heneral|polkovnyk|ombudsman|ombudsmen|officer|minister|office|ministry|council|service|spokesman|spokeswoman|spokesperson|chief|mayor|leader|general|gen|col|colonel|lt|maj|major|lieutenant|lady|secretary|commander|head|chairman|chairwoman|chancellor|ambassador|premier|governor|envoy|dr|mr|mrs|ms|sen|senator|adviser|advisor|speaker|patriarch|marshal|admiral|adm|sgt|sergeant|captain|capt)\\s+', ''),
         ('^(\\w+) \\w+(ovich|evich|ovych|evych|ovna|evna|ivna|ichna) (\\w+)$', '\\1 \\3'),
     ]) }}
 {%- endmacro %}
@@ -223,6 +239,61 @@
         ('\\bair mobile\\b', 'airmobile'), ('\\bodshbr\\b', 'air assault brigade'), ('\\bopdbr\\b', 'airborne brigade'),
         ('\\b(guards|separate|spetsnaz|special forces|unit|pmc|private military company|group|gruppe)\\b', ''),
         ('\\bcorp\\b', 'corps'),
+    ]) }}
+{%- endmacro %}
+
+{#- Organisations as Ukrainian and Russian name them, romanised, in the English words of their
+    names (so that the sorted-word key meets the English name): Міністерство оборони України /
+    Министерство обороны Украины → defense ministry ukrainian, as "Ministry of Defence of
+    Ukraine"; Генштаб ЗСУ → armed force general staff ukrainian. The words of state institutions
+    (ministry, defence, service, security, national, guard, police, armed forces, state, general
+    staff, prosecutor, office, president, main directorate, intelligence, air, ground, special
+    operations, border, council, emergency, federal) and the short forms written inside names
+    (Міноборони, Генштаб, Совбез, Нацгвардія, Держдума; ЗСУ/ВСУ, ЗС/ВС, СБУ, МО/МОУ, МЗС,
+    ДСНС, МНС/МЧС, НГУ, РНБО/СНБО, ДПСУ, ССО, ВМС, ФСБ, ООН, ВРУ, ОГП, РФ). Not ГУР/ГРУ: spelled
+    out, Ukraine's and Russia's military intelligence would share a key; nor МИД (Russia's
+    foreign ministry, unless "МИД Украины"): those are curated aliases. The conjunctions (і, и, та, з, по) go, as "of" and "and" do in English. -#}
+{% macro organization_words() -%}
+    {{ return([
+        ('\\b(henshtab|genshtab)\\b', 'general staff'),
+        ('\\b(minoborony|mynoborony)\\b', 'ministry defense'),
+        ('\\b(hosduma|derzhduma)\\b', 'state duma'),
+        ('\\b(sovbez|radbez)\\b', 'security council'),
+        ('\\b(natshvardiia|natshvardyia)\\b', 'national guards'),
+        ('\\b(natspolitsiia|natspolytsyia)\\b', 'national police'),
+        ('\\bhenprokuratur[a-z]*', 'general prosecutor office'),
+        ('\\b(nadzvychainykh sytuatsii|chrezvychainym sytuatsyiam|chrezvychainykh sytuatsyi|emergency situations|emergencies)\\b', 'emergency'),
+        ('\\b(viiskovo|voenno) morsk[a-z]*', 'naval'), ('\\bnavy\\b', 'naval force'),
+        ('\\bland forces?\\b', 'ground force'), ('\\bborder guard service\\b', 'border service'),
+        ('\\b(orhanizatsiia|orhanyzatsyia) (obiednanykh|obednanykh|obedynennykh) (natsii|natsyi)\\b', 'united nations'),
+        ('\\b(zakordonnykh sprav|ynostrannykh del|inostrannykh del|foreign affairs)\\b', 'foreign affairs'),
+        ('\\bforeign ministry\\b', 'ministry foreign affairs'),
+        ('\\b(rossyiskoi federatsyy|rosiiskoi federatsii)\\b', 'russia'),
+        ('\\b(ministerstv|mynysterstv)[a-z]*', 'ministry'), ('\\boboron[a-z]*', 'defense'),
+        ('\\bsluzhb[a-z]*', 'service'), ('\\b(bezpek|bezopasnost)[a-z]*', 'security'),
+        ('\\b(natsional|natsyonal)[a-z]*', 'national'), ('\\bhvard[iy][a-z]*', 'guards'),
+        ('\\b(politsi|polytsy)[a-z]*', 'police'), ('\\b(zbroin|vooruzhenn)[a-z]*', 'armed'),
+        ('\\b(syly|sily|syl|viiska|voiska)\\b', 'force'), ('\\b(derzhavn|hosudarstvenn)[a-z]*', 'state'),
+        ('\\bheneraln[a-z]*', 'general'), ('\\bshtab[a-z]*', 'staff'),
+        ('\\bprokuratur[a-z]*', 'prosecutor office'), ('\\bprokuror[a-z]*', 'prosecutor'),
+        ('\\b(ofis|ofys)\\b', 'office'), ('\\b(prezydent|prezident|presidential)[a-z]*', 'president'),
+        ('\\bfederaln[a-z]*', 'federal'), ('\\b(holovn|hlavn)[a-z]*', 'main'),
+        ('\\b(upravlinn|upravlen)[a-z]*', 'directorate'), ('\\b(rozvidk|razvedk)[a-z]*', 'intelligence'),
+        ('\\b(povitrian|vozdushn)[a-z]*', 'air'), ('\\bsukhoputn[a-z]*', 'ground'),
+        ('\\b(spetsialn|spetsyaln)[a-z]*', 'special'), ('\\b(operatsi|operatsy)[a-z]*', 'operations'),
+        ('\\b(prykordonn|pohranychn)[a-z]*', 'border'), ('\\b(rada|sovet)\\b', 'council'),
+        ('\\bverkhovn[a-z]*', 'verkhovna'),
+        ('\\b(ukrainy|ukrayny|ukraina)\\b', 'ukraine'), ('\\b(rosii|rossyy|rossii|rf)\\b', 'russia'),
+        ('\\b(zsu|vsu)\\b', 'armed force ukraine'), ('\\b(zs|vs)\\b', 'armed force'),
+        ('\\bsbu\\b', 'security service ukraine'), ('\\bmou\\b', 'ministry defense ukraine'),
+        ('\\bmo\\b', 'ministry defense'), ('\\bmzs\\b', 'ministry foreign affairs'),
+        ('\\b(dsns|hschs)\\b', 'state emergency service'), ('\\b(mchs|mns)\\b', 'ministry emergency'),
+        ('\\b(nhu|ngu)\\b', 'national guards'), ('\\b(rnbo|snbo|nsdc)\\b', 'national security defense council'),
+        ('\\b(dpsu|sbgs)\\b', 'state border service'), ('\\bsso\\b', 'special operations force'),
+        ('\\bvms\\b', 'naval force'), ('\\bfsb\\b', 'federal security service'),
+        ('\\boon\\b', 'united nations'), ('\\bvru\\b', 'verkhovna council'),
+        ('\\bohp\\b', 'general prosecutor office'),
+        ('\\b(i|y|ta|z|po)\\b', ''),
     ]) }}
 {%- endmacro %}
 

@@ -344,8 +344,12 @@ conflicted_places as (
 
 blockable as (
     -- units and organisations (keys of sorted, common words) meet by the first or last three
-    -- letters of a word of their own (the unit's number, the organisation's name)
-    select *, entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked
+    -- letters of a word of their own (the unit's number, the organisation's name), also as
+    -- romanised (Werchowna/Verkhovna: verhovna)
+    select
+        *,
+        entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked,
+        list_transform(own_words, lambda w: {{ romanised_key('w') }}) as own_romanised_words
     from (
         select features.*, list_filter(features.distinctive_words,
             lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
@@ -385,6 +389,7 @@ target_blocks as (
         case when entity_type = 'location' then 'q:' || place_key end
     ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
+            || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
         lambda b: b is not null))) as block
     from blockable
@@ -400,6 +405,7 @@ group_blocks as (
         'o:' || left(oblast_stem, 3),
         case when entity_type = 'location' then 'q:' || place_key end
     ] || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
+            || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
             list_transform([-2, -1, 0, 1, 2], lambda d: 'p:' || left(fuzzy_key, 3) || (len(fuzzy_key) + d))
             || list_transform([-2, -1, 0, 1, 2], lambda d: 's:' || right(fuzzy_key, 3) || (len(fuzzy_key) + d))
