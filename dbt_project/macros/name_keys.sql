@@ -66,7 +66,7 @@
     case {{ type_expr }}
         when 'location' then {{ location_core_key(expr) }}
         when 'person' then {{ person_core_key(expr) }}
-        when 'military_unit' then {{ token_sorted(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules())) }}
+        when 'military_unit' then {{ token_sorted(unit_designation(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules()))) }}
         when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), organization_words() + country_rules() + organization_rules())) }}
         when 'weapon_system' then {{ rewrite(entity_base_key(expr), weapon_rules()) }}
         else {{ entity_base_key(expr) }}
@@ -201,12 +201,39 @@
     бригада, дивізія, армія, загальновійськова/общевойсковая, мотострілкова, мотопіхотна,
     морської піхоти, територіальної оборони, артилерійська, корпус). The number and the type words stay: they tell units apart.
     An honorific in quotes or after "named after" / імені is dropped by unit_without_honorific. -#}
+{#- A numbered unit is its number, its type words and its country: every other word is an
+    honorific or a nickname written into the designation without quotes (128th Zakarpattia
+    Mountain Assault Brigade, 1st Separate Tank Siverska Brigade, 150-я мотострелковая
+    Идрицко-Берлинская дивизия, Pacific Fleet's 155th Naval Infantry Brigade), and two units
+    with one number and one type are one unit. A unit without a number keeps its words. -#}
+{% macro unit_designation(expr) -%}
+    {%- set words = ['brigade', 'division', 'army', 'corps', 'regiment', 'battalion', 'company', 'detachment',
+        'squadron', 'flotilla', 'mechanized', 'tank', 'airborne', 'assault', 'mountain', 'marine', 'motor',
+        'rifle', 'infantry', 'motorized', 'artillery', 'territorial', 'defense', 'combined', 'arms',
+        'airmobile', 'jaeger', 'special', 'purpose', 'missile', 'rocket', 'engineer', 'reconnaissance',
+        'air', 'operational', 'command', 'naval', 'aviation', 'fighter', 'bomber', 'helicopter', 'drone',
+        'unmanned', 'systems', 'national', 'guard', 'border', 'police', 'presidential', 'sniper', 'signal',
+        'logistics', 'ranger', 'volunteer', 'rapid', 'response', 'operations', 'forces', 'lancer', 'coastal',
+        'russian', 'ukrainian', 'belarusian', 'chechen', 'dpr', 'lpr', 'dnr', 'lnr', 'us', 'american',
+        'british', 'polish', 'georgian'] -%}
+    case when regexp_matches({{ expr }}, '\b\d+\b')
+        then array_to_string(list_filter(string_split({{ expr }}, ' '), lambda t: regexp_matches(t, '^\d+$')
+            or list_contains(['{{ words | join("', '") }}'], t)), ' ')
+        else {{ expr }}
+    end
+{%- endmacro %}
+
 {% macro unit_rules() -%}
     {{ return(ordinal_rules() + [
         ('\\b(\\d+)([a-z]{2,})\\b', '\\1 \\2'),
         ('\\bpersh[a-z]*\\b', '1'), ('\\bpervaia\\b', '1'), ('\\bdruh[a-z]*\\b', '2'), ('\\bvtoraia\\b', '2'),
         ('\\btreti[a-z]*\\b', '3'),
-        ('\\b(okrem|otdeln)[a-z]*\\b', 'separate'),
+        ('\\b(okrem|otdeln)[a-z]*\\b', 'separate'), ('\\bindependent\\b', 'separate'),
+        ('\\b(spets[iy]aln|spetsyaln)[a-z]* (pryznachen|naznachen)[a-z]*', 'special purpose'),
+        ('\\b(iehersk|ehersk|jager|jaeger)[a-z]*', 'jaeger'), ('\\boiebr\\b', 'jaeger brigade'),
+        ('\\boaembr\\b', 'airmobile brigade'), ('\\bdshd\\b', 'airborne division'),
+        ('\\bmot\\b', 'motorized'),
+        ('\\b(motostril|motostrel)[a-z]*', 'motor rifle'),
         ('\\b(hv|hvardi[a-z]*|hvardei[a-z]*|gds)\\b', 'guards'),
         ('\\bmekhan[iy]z[a-z]*\\b', 'mechanized'),
         ('\\b(hirsko|horno) shturmov[a-z]*\\b', 'mountain assault'),

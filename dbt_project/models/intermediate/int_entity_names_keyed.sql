@@ -1,7 +1,7 @@
 -- The match keys (macros/name_keys.sql) of every name the entity resolver compares: each
--- distinct spelling seen, and each curated name (seed entity_aliases). Computed once per name:
--- the key rules are long chains of regular expressions, and the resolver compares every new
--- spelling with every registered one on every run. A change to the rules or the seeds changes
+-- distinct spelling seen, and each curated name (seeds entity_aliases, entity_renamings).
+-- Computed once per name: the key rules are long chains of regular expressions, and the
+-- resolver compares every new spelling with every registered one on every run. A change to the rules or the seeds changes
 -- the transform fingerprint, so the next build is a full refresh that keys every name again.
 -- Incremental: a run keys only the names not keyed yet, and when there are none it does not
 -- even plan the key expressions (about a second: they are hundreds of regular expressions).
@@ -25,6 +25,10 @@ curated as (
     select entity_type, alias as name from {{ ref('entity_aliases') }}
     union
     select entity_type, canonical_name from {{ ref('entity_aliases') }}
+    union
+    select entity_type, former_name from {{ ref('entity_renamings') }}
+    union
+    select entity_type, current_name from {{ ref('entity_renamings') }}
 ),
 
 given_names as (

@@ -63,6 +63,9 @@ counted as (
 
 curated as (
     select entity_type, alias, canonical_name from {{ ref('entity_aliases') }}
+    union all
+    -- official renamings and re-designations: the former name is an alias of the current one
+    select entity_type, former_name, current_name from {{ ref('entity_renamings') }}
 ),
 
 registered as (
