@@ -120,7 +120,8 @@ def test_an_ambiguous_spelling_is_left_apart_for_review(two_batches) -> None:
     [
         ("IRIS-T SLM", "IRIS-T SLS", True),
         ("ВКС РФ", "ВС РФ", False),  # too short to be a fuzzy candidate at all
-        ("Toretsk, Donetsk Oblast", "Torez, Donetsk Oblast", True),
+        # each joins its own (curated) place through its qualifier: nothing left to review
+        ("Toretsk, Donetsk Oblast", "Torez, Donetsk Oblast", False),
     ],
 )
 def test_a_look_alike_one_edit_away_is_never_merged(
@@ -140,6 +141,25 @@ def test_a_look_alike_one_edit_away_is_never_merged(
         }
     assert ids[look_alike] != ids[registered]
     assert ("guard_failed" in reasons) == reviewed
+
+
+@pytest.mark.parametrize(
+    ("qualified", "place"), [("Toretsk, Donetsk Oblast", "Toretsk"), ("Torez, Donetsk Oblast", "Torez")]
+)
+def test_a_qualified_place_joins_its_own_place_and_not_its_look_alike(two_batches, qualified: str, place: str) -> None:
+    """A qualifier that agrees with (or adds to) a place's name joins that place (layer
+    `qualifier`), one batch after the other, while Torez and Toretsk stay two places."""
+    settings, _, _ = two_batches
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        found = dict(
+            con.execute(
+                "select alias, (entity_id, match_method) from dim_entity_aliases where entity_type = 'location'"
+            ).fetchall()
+        )
+        canonical = dict(con.execute("select canonical_name, entity_id from dim_entities").fetchall())
+    entity_id, method = found[qualified]
+    assert entity_id == canonical[place]
+    assert method == "qualifier"
 
 
 def test_an_outlet_typo_resolves_to_the_registered_outlet_and_its_ownership_group(two_batches) -> None:

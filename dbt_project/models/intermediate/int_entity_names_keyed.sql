@@ -1,8 +1,9 @@
 -- The match keys (macros/name_keys.sql) of every name the entity resolver compares: each
 -- distinct spelling seen, and each curated name (seeds entity_aliases, entity_renamings).
 -- Computed once per name: the key rules are long chains of regular expressions, and the
--- resolver compares every new spelling with every registered one on every run. A change to the rules or the seeds changes
--- the transform fingerprint, so the next build is a full refresh that keys every name again.
+-- resolver compares every new spelling with every registered one on every run. A change to
+-- the rules or the seeds changes the transform fingerprint, so the next build is a full
+-- refresh that keys every name again.
 -- Incremental: a run keys only the names not keyed yet, and when there are none it does not
 -- even plan the key expressions (about a second: they are hundreds of regular expressions).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
@@ -144,7 +145,7 @@ final as (
             *,
             coalesce(place_key <> match_key and place_key <> '' and qualifier_name <> '', false) as has_qualifier
         from matched
-    ) as checked
+    ) as with_qualifier
 )
 
 select * from final

@@ -342,7 +342,9 @@ conflicted_places as (
         and (other.qualifier_level = one.qualifier_level
             or (other.qualifier_level <> 'country' and one.qualifier_level <> 'country'))
     where one.entity_type = 'location'
-        and not {{ qualifiers_agree('one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key') }}
+        and not {{ qualifiers_agree(
+            'one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key'
+        ) }}
 ),
 
 blockable as (
@@ -543,7 +545,9 @@ region_clashes as (
         and other.place_key = pairs.target_place_key
         and other.qualifier_level = one.qualifier_level
     where pairs.layer = 'fuzzy' and pairs.group_place_key <> pairs.target_place_key
-        and not {{ qualifiers_agree('one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key') }}
+        and not {{ qualifiers_agree(
+            'one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key'
+        ) }}
 ),
 
 close_pairs as (
@@ -668,7 +672,9 @@ review as (
             scored.target_entity_id,
             scored.score,
             case
-                when scored.acceptable then 'ambiguous'
+                -- a shared place name (two places of that name) without an agreeing qualifier
+                -- could be either: ambiguous too
+                when scored.acceptable or (scored.layer = 'qualifier' and scored.place_is_shared) then 'ambiguous'
                 when not scored.guards_pass then 'guard_failed'
                 else 'below_threshold'
             end as reason,
@@ -723,8 +729,9 @@ decided as (
 followed as (
     select
         decided.*,
-        coalesce(fourth_hop.entity_id, third_hop.entity_id, second_hop.entity_id, first_hop.entity_id, decided.entity_id)
-            as final_entity_id,
+        coalesce(
+            fourth_hop.entity_id, third_hop.entity_id, second_hop.entity_id, first_hop.entity_id, decided.entity_id
+        ) as final_entity_id,
         coalesce(
             decided.curated_name, first_hop.curated_name, second_hop.curated_name, third_hop.curated_name,
             fourth_hop.curated_name
