@@ -68,7 +68,7 @@
         when 'person' then {{ person_core_key(expr) }}
         when 'military_unit' then {{ token_sorted(unit_designation(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules()))) }}
         when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), organization_words() + country_rules() + organization_rules())) }}
-        when 'weapon_system' then {{ rewrite(entity_base_key(expr), weapon_rules()) }}
+        when 'weapon_system' then {{ rewrite(entity_base_key(cyrillic_as_english("lower(" ~ expr ~ ")")), weapon_rules()) }}
         else {{ entity_base_key(expr) }}
     end
 {%- endmacro %}
@@ -333,6 +333,13 @@
     ]) }}
 {%- endmacro %}
 
+{#- A weapon's Cyrillic name is mostly a Russian-style transliteration of a Latin one (МиГ-29,
+    Ми-24, Джавелин): romanised the English way (г → g, и → i, дж → j) before the rest of
+    ascii_fold, it meets MiG-29, Mi-24, Javelin. -#}
+{% macro cyrillic_as_english(expr) -%}
+    replace(replace(replace(replace({{ expr }}, 'дж', 'j'), 'г', 'g'), 'и', 'i'), 'ы', 'y')
+{%- endmacro %}
+
 {#- Weapons: calibres and descriptors, also as Ukrainian and Russian write them, romanised (ЗРК,
     ПТРК, САУ, РСЗВ/РСЗО, ОТРК, ПКР, БПЛА, ракета, гаубиця/гаубица, морський дрон, крилата,
     гіперзвукова), makers, and one spelling of designations. -#}
@@ -340,7 +347,7 @@
     {{ return([
         ('\\b\\d+ ?mm\\b', ''),
         ('\\b(main battle tank|tanks?|kamikaze drones?|drones?|uavs?|loitering munitions?|cruise missiles?|ballistic missiles?|anti ?tank missiles?|anti ?tank|missiles?|rocket launchers?|rockets?|launchers?|radars?|air defense systems?|air defense|sam systems?|systems?|self propelled howitzers?|howitzers?|spaag|fighter jets?|fighters?|jets?|aircraft|bombers?|helicopters?|multiple launch rocket systems?|mlrs)\\b', ''),
-        ('\\b(zrk|ptrk|sau|rszv|rszo|otrk|pkr|bpla|raket[aiy]|haubyts(i)?a|dron|kamikadze|morsk[a-z]*|krylat[a-z]*|hiperzvukov[a-z]*|hyperzvukov[a-z]*)\\b', ''),
+        ('\\b(zrk|ptrk|sau|rszv|rszo|otrk|pkr|bpla|raket[aiy]|[gh]aub[yi]ts(i)?a|dron|kamikadze|morsk[a-z]*|kr[yi]lat[a-z]*|[gh][iy]perzvukov[a-z]*)\\b', ''),
         ('^(sukhoi|baykar|zala|flakpanzer|lockheed martin|raytheon) ', ''),
         ('^leo\\b', 'leopard'),
         ('\\b(x|ch) (\\d)', 'kh \\2'),
