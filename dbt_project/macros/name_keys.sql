@@ -24,13 +24,29 @@
     strip_accents(case when regexp_matches(lower({{ expr }}), '[а-яёіїєґўßłøæ]') then {{ ns.folded }} else lower({{ expr }}) end)
 {%- endmacro %}
 
-{#- `expr` passed through regexp_replace(…, pattern, replacement, 'g') for each rule in order. -#}
+{#- `expr` passed through regexp_replace(…, pattern, replacement, 'g') for each rule in order.
+    A list of more than three rules first asks one regular expression, all its patterns as
+    alternatives, whether any rule applies: a text that none matches is returned as it is
+    without running the chain. That is exact: until one rule fires the text is unchanged, so no
+    rule can fire on a text that no pattern matches. Most names meet few of their type's rules
+    (an English organisation none of the Ukrainian and Russian words), and the chain of dozens of
+    replacements ran on every name. `expr` is evaluated once, bound by a lambda. -#}
 {% macro rewrite(expr, rules) -%}
-    {%- set ns = namespace(key=expr) -%}
-    {%- for pattern, replacement in rules -%}
-        {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
-    {%- endfor -%}
-    {{ ns.key }}
+    {%- if rules | length > 3 -%}
+        {%- set ns = namespace(key='rewritten') -%}
+        {%- for pattern, replacement in rules -%}
+            {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
+        {%- endfor -%}
+        list_transform([{{ expr }}], lambda rewritten: case
+            when regexp_matches(rewritten, '(?:{{ rules | map(attribute=0) | join(")|(?:") }})') then {{ ns.key }}
+            else rewritten end)[1]
+    {%- else -%}
+        {%- set ns = namespace(key=expr) -%}
+        {%- for pattern, replacement in rules -%}
+            {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
+        {%- endfor -%}
+        {{ ns.key }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Outlet key: "The Kyiv Independent", "Kyiv Independent" and "kyivindependent.com" → kyivindependent. -#}
@@ -63,13 +79,31 @@
     weapon designations with or without hyphens (S-300, S300, X-101/Kh-101). Numbers, ordinals,
     country adjectives and city-vs-oblast stay in the key: they tell different things apart. -#}
 {% macro entity_core_key(expr, type_expr) -%}
+    {{ entity_core_from_base(entity_prepared_base(expr, type_expr), type_expr) }}
+{%- endmacro %}
+
+{#- The base key a type's core key starts from: a person's name before a comma ("Vitali
+    Klitschko, mayor of Kyiv"), a unit without its honorific, a weapon's Cyrillic romanised the
+    English way; the name's own base key for the other types. Its own step, so that a model can
+    compute it once per name (int_entity_names_keyed) and the core key from the column. -#}
+{% macro entity_prepared_base(expr, type_expr) -%}
     case {{ type_expr }}
-        when 'location' then {{ location_core_key(expr) }}
-        when 'person' then {{ person_core_key(expr) }}
-        when 'military_unit' then {{ token_sorted(unit_designation(rewrite(spelled_right(entity_base_key(unit_without_honorific(expr))), country_rules() + unit_rules()))) }}
-        when 'organization' then {{ token_sorted(rewrite(spelled_right(entity_base_key(expr)), organization_words() + country_rules() + organization_rules())) }}
-        when 'weapon_system' then {{ rewrite(entity_base_key(cyrillic_as_english("lower(" ~ expr ~ ")")), weapon_rules()) }}
+        when 'person' then {{ entity_base_key("split_part(" ~ expr ~ ", ',', 1)") }}
+        when 'military_unit' then {{ entity_base_key(unit_without_honorific(expr)) }}
+        when 'weapon_system' then {{ entity_base_key(cyrillic_as_english("lower(" ~ expr ~ ")")) }}
         else {{ entity_base_key(expr) }}
+    end
+{%- endmacro %}
+
+{#- The core key from a prepared base key (entity_prepared_base). -#}
+{% macro entity_core_from_base(base, type_expr) -%}
+    case {{ type_expr }}
+        when 'location' then {{ location_core_from_base(base) }}
+        when 'person' then {{ person_core_from_base(base) }}
+        when 'military_unit' then {{ token_sorted(unit_designation(rewrite(spelled_right(base), country_rules() + unit_rules()))) }}
+        when 'organization' then {{ token_sorted(rewrite(spelled_right(base), organization_words() + country_rules() + organization_rules())) }}
+        when 'weapon_system' then {{ rewrite(base, weapon_rules()) }}
+        else {{ base }}
     end
 {%- endmacro %}
 
@@ -120,7 +154,11 @@
 {#- A place's core key: its base key, region words spelled right ("Kharkiv Oblst", "Kyiv
     Obalst", "Bakhmut Raoin"), then the rules below. -#}
 {% macro location_core_key(expr) -%}
-    {{ rewrite(spelled_right(entity_base_key(expr), ['oblast', 'region', 'raion', 'district', 'province']), location_rules()) }}
+    {{ location_core_from_base(entity_base_key(expr)) }}
+{%- endmacro %}
+
+{% macro location_core_from_base(base) -%}
+    {{ rewrite(spelled_right(base, ['oblast', 'region', 'raion', 'district', 'province']), location_rules()) }}
 {%- endmacro %}
 
 {% macro location_rules() -%}
@@ -147,8 +185,7 @@
     what follows a title may still name an office ("глава МИД РФ Сергей Лавров", "Chief of the
     General Staff Andrii Hnatov"), so a titled name keeps its last two words of two letters or
     more (a given name and a surname; "President Vladimir V. Putin" → vladimir putin). -#}
-{% macro person_core_key(expr) -%}
-    {%- set base = entity_base_key("split_part(" ~ expr ~ ", ',', 1)") -%}
+{% macro person_core_from_base(base) -%}
     {%- set untitled = rewrite(base, person_rules()[:1]) -%}
     {{ rewrite(
         "case when regexp_matches(" ~ base ~ ", '" ~ person_rules()[0][0] ~ "') then array_to_string(list_filter("
@@ -216,11 +253,11 @@
         'logistics', 'ranger', 'volunteer', 'rapid', 'response', 'operations', 'forces', 'lancer', 'coastal',
         'russian', 'ukrainian', 'belarusian', 'chechen', 'dpr', 'lpr', 'dnr', 'lnr', 'us', 'american',
         'british', 'polish', 'georgian'] -%}
-    case when regexp_matches({{ expr }}, '\b\d+\b')
-        then array_to_string(list_filter(string_split({{ expr }}, ' '), lambda t: regexp_matches(t, '^\d+$')
+    list_transform([{{ expr }}], lambda designation: case when regexp_matches(designation, '\b\d+\b')
+        then array_to_string(list_filter(string_split(designation, ' '), lambda t: regexp_matches(t, '^\d+$')
             or list_contains(['{{ words | join("', '") }}'], t)), ' ')
-        else {{ expr }}
-    end
+        else designation
+    end)[1]
 {%- endmacro %}
 
 {% macro unit_rules() -%}
@@ -363,19 +400,23 @@
     Russian/Ukrainian g/h, o/i and i/y. Applied to a core key. Units, organisations and weapons
     keep the core key: their names are English phrases where these rules would only do harm. -#}
 {% macro romanised_key(key_expr) -%}
-    {%- set doubles = [] -%}
-    {%- for letter in 'abcdefghijklmnopqrstuvwxyz' -%}
-        {%- do doubles.append((letter ~ letter ~ '+', letter)) -%}
-    {%- endfor -%}
-    {{ rewrite(key_expr, [
+    {#- literal replacements with replace() (no regular expression engine), in order -#}
+    {%- set ns = namespace(key=key_expr) -%}
+    {%- for letters, latin in [
         ('tsch', 'ch'), ('sch', 'sh'), ('tch', 'ch'), ('szcz', 'shch'), ('cz', 'ch'), ('sz', 'sh'),
         ('w', 'v'), ('j', 'y'), ('x', 'ks'),
         ('tz', 'z'), ('ts', 'z'), ('kh', 'h'), ('ch', 'h'), ('g', 'h'), ('ou', 'u'), ('zh', 'z'),
         ('y', 'i'), ('ie', 'e'),
-    ] + doubles + [
-        ('ovo\\b', 'ove'), ('[oe]v\\b', 'iv'),
-    ]) }}
+    ] -%}
+        {%- set ns.key = "replace(" ~ ns.key ~ ", '" ~ letters ~ "', '" ~ latin ~ "')" -%}
+    {%- endfor -%}
+    {#- a doubled letter once (Odessa, Kupyanskk), in one pass over the characters; digits keep
+        theirs (100) -#}
+    {%- set undoubled = "list_transform([string_split(" ~ ns.key ~ ", '')], lambda chars: array_to_string("
+        ~ "list_filter(chars, lambda c, i: i = 1 or c <> chars[i - 1] or not regexp_matches(c, '[a-z]')), ''))[1]" -%}
+    {{ rewrite(undoubled, [('ovo\\b', 'ove'), ('[oe]v\\b', 'iv')]) }}
 {%- endmacro %}
+
 
 {#- Entity match key: the core key, romanised for places and people. (A person's given name is
     then put in one romanisation by int_entity_spellings_registered, through seed

@@ -46,32 +46,48 @@ names as (
     {% endif %}
 ),
 
--- A place's qualifier ("Andriivka, Bakhmut Raion", "Бахмут Донецької області"): the name
--- without it, and the qualifier's words, folded (macros/name_keys.sql: location_qualifier).
-qualified as (
+-- Each name's base key once; for people, units and weapons the base their core key starts from
+-- (macros/name_keys.sql: entity_prepared_base); a place's qualifier ("Andriivka, Bakhmut
+-- Raion", "Бахмут Донецької області") and the name without it (location_qualifier).
+prepared as (
     select
         name,
         entity_type,
+        {{ entity_base_key('name') }} as base_key,
+        case when entity_type in ('person', 'military_unit', 'weapon_system')
+            then {{ entity_prepared_base('name', 'entity_type') }}
+        end as prepared_base,
         case when entity_type = 'location' then {{ location_head('name') }} end as head,
-        case when entity_type = 'location'
-            then string_split({{ entity_base_key(location_qualifier('name')) }}, ' ')
-        end as qualifier_words
+        case when entity_type = 'location' then {{ location_qualifier('name') }} end as qualifier_text
     from names
+),
+
+qualified as (
+    -- the qualifier's words, folded (only for the names that have one)
+    select
+        *,
+        case when qualifier_text is not null
+            then string_split({{ entity_base_key('qualifier_text') }}, ' ')
+        end as qualifier_words
+    from prepared
 ),
 
 cored as (
     select
         name,
         entity_type,
-        {{ entity_base_key('name') }} as base_key,
-        {{ entity_core_key('name', 'entity_type') }} as core_key,
+        base_key,
+        {{ entity_core_from_base('coalesce(prepared_base, base_key)', 'entity_type') }} as core_key,
         case when qualifier_words is not null
             then {{ romanised_key(location_core_key('head')) }}
         end as place_key,
         case when qualifier_words is not null then {{ qualifier_level('qualifier_words') }} end as qualifier_level,
         case when qualifier_words is not null then {{ qualifier_name('qualifier_words') }} end as qualifier_name,
         case when entity_type = 'location'
-            then {{ qualifier_stem(qualifier_name("string_split(" ~ entity_base_key('head') ~ ", ' ')")) }}
+            then {{ qualifier_stem(qualifier_name(
+                "string_split(case when qualifier_words is null then base_key else "
+                ~ entity_base_key('head') ~ " end, ' ')"
+            )) }}
         end as region_stem
     from qualified
 ),

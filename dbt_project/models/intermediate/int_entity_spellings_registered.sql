@@ -354,7 +354,11 @@ blockable as (
     select
         *,
         entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked,
-        list_transform(own_words, lambda w: {{ romanised_key('w') }}) as own_romanised_words
+        -- the fuzzy key is the match key romanised word by word: its words at the own words' places
+        list_transform(
+            list_filter(range(1, len(tokens) + 1), lambda i: list_contains(own_words, tokens[i])),
+            lambda i: string_split(fuzzy_key, ' ')[i]
+        ) as own_romanised_words
     from (
         select features.*, list_filter(features.distinctive_words,
             lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
