@@ -32,19 +32,16 @@
     (an English organisation none of the Ukrainian and Russian words), and the chain of dozens of
     replacements ran on every name. `expr` is evaluated once, bound by a lambda. -#}
 {% macro rewrite(expr, rules) -%}
-    {%- if rules | length > 3 -%}
-        {%- set ns = namespace(key='rewritten') -%}
-        {%- for pattern, replacement in rules -%}
-            {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
-        {%- endfor -%}
+    {%- set prefiltered = rules | length > 3 -%}
+    {%- set ns = namespace(key='rewritten' if prefiltered else expr) -%}
+    {%- for pattern, replacement in rules -%}
+        {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
+    {%- endfor -%}
+    {%- if prefiltered -%}
         list_transform([{{ expr }}], lambda rewritten: case
             when regexp_matches(rewritten, '(?:{{ rules | map(attribute=0) | join(")|(?:") }})') then {{ ns.key }}
             else rewritten end)[1]
     {%- else -%}
-        {%- set ns = namespace(key=expr) -%}
-        {%- for pattern, replacement in rules -%}
-            {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
-        {%- endfor -%}
         {{ ns.key }}
     {%- endif -%}
 {%- endmacro %}
@@ -151,16 +148,6 @@
     adjective: Bakhmut Raion, Bakhmut district, Bakhmutskyi raion, Бахмутський район → bakhmut
     raion (Kramatorsk/Kramatorskyi → kramator raion). A Russian neuter adjective as Ukrainian
     writes it: Pokrovskoye/Покровское → pokrovske. -#}
-{#- A place's core key: its base key, region words spelled right ("Kharkiv Oblst", "Kyiv
-    Obalst", "Bakhmut Raoin"), then the rules below. -#}
-{% macro location_core_key(expr) -%}
-    {{ location_core_from_base(entity_base_key(expr)) }}
-{%- endmacro %}
-
-{% macro location_core_from_base(base) -%}
-    {{ rewrite(spelled_right(base, ['oblast', 'region', 'raion', 'district', 'province']), location_rules()) }}
-{%- endmacro %}
-
 {% macro location_rules() -%}
     {{ return([
         ('^(city|town|village|settlement) of ', ''),
@@ -177,6 +164,12 @@
         (' (nuclear power plant|nuclear power station|nuclear plant|npp)$', ' npp'),
         (' (hydroelectric power plant|hydroelectric power station|hydroelectric dam|hpp|hes|dam)$', ' dam'),
     ]) }}
+{%- endmacro %}
+
+{#- A place's core key from its base key: region words spelled right ("Kharkiv Oblst", "Kyiv
+    Obalst", "Bakhmut Raoin"), then location_rules. -#}
+{% macro location_core_from_base(base) -%}
+    {{ rewrite(spelled_right(base, ['oblast', 'region', 'raion', 'district', 'province']), location_rules()) }}
 {%- endmacro %}
 
 {#- A person: the name before a comma ("Vitali Klitschko, mayor of Kyiv"), titles and ranks
@@ -238,28 +231,6 @@
     бригада, дивізія, армія, загальновійськова/общевойсковая, мотострілкова, мотопіхотна,
     морської піхоти, територіальної оборони, артилерійська, корпус). The number and the type words stay: they tell units apart.
     An honorific in quotes or after "named after" / імені is dropped by unit_without_honorific. -#}
-{#- A numbered unit is its number, its type words and its country: every other word is an
-    honorific or a nickname written into the designation without quotes (128th Zakarpattia
-    Mountain Assault Brigade, 1st Separate Tank Siverska Brigade, 150-я мотострелковая
-    Идрицко-Берлинская дивизия, Pacific Fleet's 155th Naval Infantry Brigade), and two units
-    with one number and one type are one unit. A unit without a number keeps its words. -#}
-{% macro unit_designation(expr) -%}
-    {%- set words = ['brigade', 'division', 'army', 'corps', 'regiment', 'battalion', 'company', 'detachment',
-        'squadron', 'flotilla', 'mechanized', 'tank', 'airborne', 'assault', 'mountain', 'marine', 'motor',
-        'rifle', 'infantry', 'motorized', 'artillery', 'territorial', 'defense', 'combined', 'arms',
-        'airmobile', 'jaeger', 'special', 'purpose', 'missile', 'rocket', 'engineer', 'reconnaissance',
-        'air', 'operational', 'command', 'naval', 'aviation', 'fighter', 'bomber', 'helicopter', 'drone',
-        'unmanned', 'systems', 'national', 'guard', 'border', 'police', 'presidential', 'sniper', 'signal',
-        'logistics', 'ranger', 'volunteer', 'rapid', 'response', 'operations', 'forces', 'lancer', 'coastal',
-        'russian', 'ukrainian', 'belarusian', 'chechen', 'dpr', 'lpr', 'dnr', 'lnr', 'us', 'american',
-        'british', 'polish', 'georgian'] -%}
-    list_transform([{{ expr }}], lambda designation: case when regexp_matches(designation, '\b\d+\b')
-        then array_to_string(list_filter(string_split(designation, ' '), lambda t: regexp_matches(t, '^\d+$')
-            or list_contains(['{{ words | join("', '") }}'], t)), ' ')
-        else designation
-    end)[1]
-{%- endmacro %}
-
 {% macro unit_rules() -%}
     {{ return(ordinal_rules() + [
         ('\\b(\\d+)([a-z]{2,})\\b', '\\1 \\2'),
@@ -304,6 +275,28 @@
         ('\\b(guards|separate|spetsnaz|special forces|unit|pmc|private military company|group|gruppe)\\b', ''),
         ('\\bcorp\\b', 'corps'),
     ]) }}
+{%- endmacro %}
+
+{#- A numbered unit is its number, its type words and its country: every other word is an
+    honorific or a nickname written into the designation without quotes (128th Zakarpattia
+    Mountain Assault Brigade, 1st Separate Tank Siverska Brigade, 150-я мотострелковая
+    Идрицко-Берлинская дивизия, Pacific Fleet's 155th Naval Infantry Brigade), and two units
+    with one number and one type are one unit. A unit without a number keeps its words. -#}
+{% macro unit_designation(expr) -%}
+    {%- set words = ['brigade', 'division', 'army', 'corps', 'regiment', 'battalion', 'company', 'detachment',
+        'squadron', 'flotilla', 'mechanized', 'tank', 'airborne', 'assault', 'mountain', 'marine', 'motor',
+        'rifle', 'infantry', 'motorized', 'artillery', 'territorial', 'defense', 'combined', 'arms',
+        'airmobile', 'jaeger', 'special', 'purpose', 'missile', 'rocket', 'engineer', 'reconnaissance',
+        'air', 'operational', 'command', 'naval', 'aviation', 'fighter', 'bomber', 'helicopter', 'drone',
+        'unmanned', 'systems', 'national', 'guard', 'border', 'police', 'presidential', 'sniper', 'signal',
+        'logistics', 'ranger', 'volunteer', 'rapid', 'response', 'operations', 'forces', 'lancer', 'coastal',
+        'russian', 'ukrainian', 'belarusian', 'chechen', 'dpr', 'lpr', 'dnr', 'lnr', 'us', 'american',
+        'british', 'polish', 'georgian'] -%}
+    list_transform([{{ expr }}], lambda designation: case when regexp_matches(designation, '\b\d+\b')
+        then array_to_string(list_filter(string_split(designation, ' '), lambda t: regexp_matches(t, '^\d+$')
+            or list_contains(['{{ words | join("', '") }}'], t)), ' ')
+        else designation
+    end)[1]
 {%- endmacro %}
 
 {#- Organisations as Ukrainian and Russian name them, romanised, in the English words of their
@@ -417,7 +410,6 @@
     {{ rewrite(undoubled, [('ovo\\b', 'ove'), ('[oe]v\\b', 'iv')]) }}
 {%- endmacro %}
 
-
 {#- Entity match key: the core key, romanised for places and people. (A person's given name is
     then put in one romanisation by int_entity_spellings_registered, through seed
     given_name_variants.) -#}
@@ -472,17 +464,22 @@
         'raion': ['raion', 'raionu', 'raiona', 'rayon', 'district', 'rn'],
         'region': ['oblast', 'oblasti', 'region', 'province', 'krai', 'kraiu', 'kraia', 'obl'],
         'near': ['near', 'bilia', 'poblyzu', 'pod', 'vozle', 'okolo', 'bliz'],
-        'country': ['ukraine', 'ukraina', 'ukrainy', 'ukrainі', 'ukraini', 'russia', 'rossiia', 'rosiia',
+        'country': ['ukraine', 'ukraina', 'ukrainy', 'ukraini', 'russia', 'rossiia', 'rosiia',
             'rossii', 'rosii', 'belarus', 'moldova', 'poland', 'georgia'],
     }) }}
 {%- endmacro %}
 
-{#- `words_expr` (a list of a qualifier's romanised words) has a word one edit or less from
-    one of `vocabulary` (short words exactly). -#}
+{#- The word `w` (a lambda parameter) is one of `vocabulary`, or one edit from one of its words
+    of five letters or more ("Oblst", "Raoin"). -#}
+{% macro _is_vocabulary_word(w, vocabulary) -%}
+    (list_contains(['{{ vocabulary | join("', '") }}'], {{ w }})
+        or (len({{ w }}) >= 5 and len(list_filter(['{{ vocabulary | join("', '") }}'],
+            lambda v: len(v) >= 5 and damerau_levenshtein({{ w }}, v) <= 1)) > 0))
+{%- endmacro %}
+
+{#- `words_expr` (a list of a qualifier's words) has a word of `vocabulary`. -#}
 {% macro _has_word(words_expr, vocabulary) -%}
-    len(list_filter({{ words_expr }}, lambda w: list_contains(['{{ vocabulary | join("', '") }}'], w)
-        or (len(w) >= 5 and len(list_filter(['{{ vocabulary | join("', '") }}'],
-            lambda v: len(v) >= 5 and damerau_levenshtein(w, v) <= 1)) > 0))) > 0
+    len(list_filter({{ words_expr }}, lambda w: {{ _is_vocabulary_word('w', vocabulary) }})) > 0
 {%- endmacro %}
 
 {% macro qualifier_level(words_expr) -%}
@@ -498,10 +495,8 @@
 {#- The name in a qualifier: its words without the level words (as folded, not romanised). -#}
 {% macro qualifier_name(words_expr) -%}
     {%- set vocabulary = _qualifier_vocabulary() -%}
-    {%- set level_words = "['" ~ (vocabulary['raion'] + vocabulary['region'] + vocabulary['near']) | join("', '") ~ "']" -%}
-    array_to_string(list_filter({{ words_expr }}, lambda w: not list_contains({{ level_words }}, w)
-        and not (len(w) >= 5 and len(list_filter({{ level_words }},
-            lambda v: len(v) >= 5 and damerau_levenshtein(w, v) <= 1)) > 0)), ' ')
+    array_to_string(list_filter({{ words_expr }}, lambda w: not {{ _is_vocabulary_word(
+        'w', vocabulary['raion'] + vocabulary['region'] + vocabulary['near']) }}), ' ')
 {%- endmacro %}
 
 {#- The stem of a qualifier's name: its adjective ending (-ської, -ского, -ська, -ський) and a
@@ -509,17 +504,37 @@
     Donetsk → donet), and final vowels (Poltava/Полтавської → poltav, Sumy/Сумської → sum). -#}
 {% macro qualifier_stem(name_expr) -%}
     {%- set unsuffixed = "regexp_replace(regexp_replace(" ~ name_expr
-        ~ ", 's?k(a|aia|oi|oho|oie|ii|iy|ij|yi|yy|i|e|oe|omu)?$', ''), '[aeiou]+$', '')" -%}
+        ~ ", 's?k" ~ _adjective_ending() ~ "?$', ''), '[aeiou]+$', '')" -%}
     regexp_replace({{ romanised_key(unsuffixed) }}, '[aeiou]+$', '')
+{%- endmacro %}
+
+{#- A qualifier's name for typos: as folded, not romanised (Donetks stays one edit from
+    Donetsk), an adjective's ending after its k dropped (Донецької → donetsk). -#}
+{% macro qualifier_key(name_expr) -%}
+    regexp_replace({{ name_expr }}, 'k{{ _adjective_ending() }}$', 'k')
+{%- endmacro %}
+
+{#- The endings of Ukrainian and Russian adjectives of places, folded (-а, -ая, -ої/-ой, -ого,
+    -ий/-ій, -е, -ому …). -#}
+{% macro _adjective_ending() -%}
+    {{ return('(a|aia|oi|oho|oie|ii|iy|ij|yi|yy|i|e|oe|omu)') }}
 {%- endmacro %}
 
 {#- Two qualifiers of the same level name the same region: equal stems, one stem the start of
     the other (sum/sumi), or stems or names one edit apart (Dnepropetrovsk/Dnipropetrovsk,
     Donetks/Donetsk). -#}
-{% macro qualifiers_agree(a_stem, a_name, b_stem, b_name) -%}
+{#- `a` and `b` are relations with qualifier_stem and qualifier_key columns. -#}
+{% macro qualifiers_agree(a, b) -%}
+    {%- set a_stem, b_stem, a_key, b_key = a ~ '.qualifier_stem', b ~ '.qualifier_stem', a ~ '.qualifier_key', b ~ '.qualifier_key' -%}
     ({{ a_stem }} = {{ b_stem }}
         or (least(len({{ a_stem }}), len({{ b_stem }})) >= 3
             and (starts_with({{ a_stem }}, {{ b_stem }}) or starts_with({{ b_stem }}, {{ a_stem }})))
         or (least(len({{ a_stem }}), len({{ b_stem }})) >= 5 and damerau_levenshtein({{ a_stem }}, {{ b_stem }}) <= 1)
-        or (least(len({{ a_name }}), len({{ b_name }})) >= 5 and damerau_levenshtein({{ a_name }}, {{ b_name }}) <= 1))
+        or (least(len({{ a_key }}), len({{ b_key }})) >= 5 and damerau_levenshtein({{ a_key }}, {{ b_key }}) <= 1))
+{%- endmacro %}
+
+{#- `a` and `b` are qualified at one level and name different regions of it (false when either
+    has no qualifier). -#}
+{% macro qualifiers_clash(a, b) -%}
+    coalesce({{ a }}.qualifier_level = {{ b }}.qualifier_level and not {{ qualifiers_agree(a, b) }}, false)
 {%- endmacro %}

@@ -68,7 +68,9 @@ qualified as (
         *,
         case when qualifier_text is not null
             then string_split({{ entity_base_key('qualifier_text') }}, ' ')
-        end as qualifier_words
+        end as qualifier_words,
+        -- the name without its qualifier, as the base key is of the whole name
+        case when qualifier_text is not null then {{ entity_base_key('head') }} end as head_base_key
     from prepared
 ),
 
@@ -79,15 +81,12 @@ cored as (
         base_key,
         {{ entity_core_from_base('coalesce(prepared_base, base_key)', 'entity_type') }} as core_key,
         case when qualifier_words is not null
-            then {{ romanised_key(location_core_key('head')) }}
+            then {{ romanised_key(location_core_from_base('head_base_key')) }}
         end as place_key,
         case when qualifier_words is not null then {{ qualifier_level('qualifier_words') }} end as qualifier_level,
         case when qualifier_words is not null then {{ qualifier_name('qualifier_words') }} end as qualifier_name,
         case when entity_type = 'location'
-            then {{ qualifier_stem(qualifier_name(
-                "string_split(case when qualifier_words is null then base_key else "
-                ~ entity_base_key('head') ~ " end, ' ')"
-            )) }}
+            then {{ qualifier_stem(qualifier_name("string_split(coalesce(head_base_key, base_key), ' ')")) }}
         end as region_stem
     from qualified
 ),
@@ -148,11 +147,7 @@ final as (
         case when has_qualifier then place_key end as place_key,
         case when has_qualifier then qualifier_level end as qualifier_level,
         case when has_qualifier then {{ qualifier_stem('qualifier_name') }} end as qualifier_stem,
-        -- (the key, for typos: the name as folded, an adjective's ending dropped, not romanised,
-        -- so that Donetks stays one edit from Donetsk / Донецької)
-        case when has_qualifier
-            then regexp_replace(qualifier_name, 'k(a|aia|oi|oho|oie|ii|iy|ij|yi|yy|i|e|oe|omu)$', 'k')
-        end as qualifier_key,
+        case when has_qualifier then {{ qualifier_key('qualifier_name') }} end as qualifier_key,
         -- a place's own name as a region's stem (Donetsk, Donetsk Oblast, Донецька область →
         -- donet): a bare city named like an oblast is taken to be in it
         region_stem

@@ -341,10 +341,7 @@ conflicted_places as (
         -- Pokrovske, Bakhmut Raion and Pokrovske, Dnipropetrovsk Oblast may be two places
         and (other.qualifier_level = one.qualifier_level
             or (other.qualifier_level <> 'country' and one.qualifier_level <> 'country'))
-    where one.entity_type = 'location'
-        and not {{ qualifiers_agree(
-            'one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key'
-        ) }}
+    where not {{ qualifiers_agree('one', 'other') }}
 ),
 
 blockable as (
@@ -480,14 +477,12 @@ pairs as (
             -- naming another region
             when g.entity_type = 'location' and g.place_key = t.place_key
                 and (g.qualifier_level is not null or t.qualifier_level is not null)
-                and not coalesce(g.qualifier_level = t.qualifier_level and not {{ qualifiers_agree(
-                    'g.qualifier_stem', 'g.qualifier_key', 't.qualifier_stem', 't.qualifier_key') }}, false)
+                and not {{ qualifiers_clash('g', 't') }}
                 then 'qualifier'
             else 'fuzzy'
         end as layer,
         -- both qualified at one level, naming the same region
-        coalesce(g.qualifier_level = t.qualifier_level and {{ qualifiers_agree(
-            'g.qualifier_stem', 'g.qualifier_key', 't.qualifier_stem', 't.qualifier_key') }}, false)
+        coalesce(g.qualifier_level = t.qualifier_level and {{ qualifiers_agree('g', 't') }}, false)
             as qualifiers_agree,
         conflicted_places.place_key is not null as place_is_shared,
         jaro_winkler_similarity(g.fuzzy_key, t.fuzzy_key) as similarity,
@@ -515,8 +510,7 @@ pairs as (
             -- an acronym or a model code is exact: one letter makes another organisation or model
             and not (g.entity_type in ('organization', 'weapon_system') and g.short_words <> t.short_words)
             -- a qualifier naming another region of the same level (Bakhmut Raion / Bucha Raion)
-            and not coalesce(g.qualifier_level = t.qualifier_level and not {{ qualifiers_agree(
-                'g.qualifier_stem', 'g.qualifier_key', 't.qualifier_stem', 't.qualifier_key') }}, false)
+            and not {{ qualifiers_clash('g', 't') }}
             as own_guards_pass,
         g.place_key as group_place_key,
         t.place_key as target_place_key
@@ -549,9 +543,7 @@ region_clashes as (
         and other.place_key = pairs.target_place_key
         and other.qualifier_level = one.qualifier_level
     where pairs.layer = 'fuzzy' and pairs.group_place_key <> pairs.target_place_key
-        and not {{ qualifiers_agree(
-            'one.qualifier_stem', 'one.qualifier_key', 'other.qualifier_stem', 'other.qualifier_key'
-        ) }}
+        and not {{ qualifiers_agree('one', 'other') }}
 ),
 
 close_pairs as (
