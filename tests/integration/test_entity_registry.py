@@ -45,6 +45,8 @@ SECOND = [
     ("IRIS-T SLS", "weapon_system"),
     ("ВС РФ", "organization"),
     ("Torez, Donetsk Oblast", "location"),
+    # a former name from seed entity_renamings (2016), never seen before
+    ("Dymytrov", "location"),
 ]
 
 
@@ -160,6 +162,17 @@ def test_a_qualified_place_joins_its_own_place_and_not_its_look_alike(two_batche
     entity_id, method = found[qualified]
     assert entity_id == canonical[place]
     assert method == "qualifier"
+
+
+def test_a_former_name_joins_the_renamed_place(two_batches) -> None:
+    """A renaming with its source (seed entity_renamings) is an alias: Dymytrov is Myrnohrad."""
+    settings, _, second = two_batches
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        [(myrnohrad,)] = con.execute(
+            "select entity_id from dim_entities where canonical_name = 'Myrnohrad' and entity_type = 'location'"
+        ).fetchall()
+    entity_id, _, method, *_ = second["Dymytrov"]
+    assert (entity_id, method) == (myrnohrad, "curated_alias")
 
 
 def test_an_outlet_typo_resolves_to_the_registered_outlet_and_its_ownership_group(two_batches) -> None:

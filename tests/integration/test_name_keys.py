@@ -130,6 +130,32 @@ ENTITIES = [
     ("NLAW", "weapon_system"),
     ("General Staff of the Armed Forces of Ukraine", "organization"),
     ("General Staff of the Armed Forces of the Russian Federation", "organization"),
+    ("Сергей Лавров", "person"),
+    ("глава МИД РФ Сергей Лавров", "person"),
+    ("Andrii Hnatov", "person"),
+    ("Chief of the General Staff Andrii Hnatov", "person"),
+    ("Ministry of Defence of Ukraine", "organization"),
+    ("Міністерство оборони України", "organization"),
+    ("Министерство обороны Украины", "organization"),
+    ("Міноборони України", "organization"),
+    ("Генштаб ЗСУ", "organization"),
+    ("United Nations Security Council", "organization"),
+    ("Совет Безопасности ООН", "organization"),
+    ("Рада безпеки Росії", "organization"),
+    ("Головне управління розвідки", "organization"),
+    ("Главное разведывательное управление", "organization"),
+    ("128th Mountain Assault Brigade", "military_unit"),
+    ("128-ма окрема гірсько-штурмова Закарпатська бригада", "military_unit"),
+    ("1st Army Corps of the DPR", "military_unit"),
+    ("1st Army Corps", "military_unit"),
+    ("MiG-29", "weapon_system"),
+    ("МиГ-29", "weapon_system"),
+    ("Javelin", "weapon_system"),
+    ("Джавелин", "weapon_system"),
+    ("Dnipro River", "location"),
+    ("річка Дніпро", "location"),
+    ("Bakhmut Raion", "location"),
+    ("Бахмутський район", "location"),
 ]
 
 
@@ -170,6 +196,35 @@ def _sql_text(text: str) -> str:
     """`text` as a SQL expression, control characters as chr(n) (dbt show takes one line)."""
     parts = [f"chr({ord(c)})" if c < " " else "'" + c.replace("'", "''") + "'" for c in text]
     return " || ".join(parts) or "''"
+
+
+RULE_LISTS = [
+    "location_rules()",
+    "person_rules()",
+    "unit_rules()",
+    "organization_words() + organization_rules()",
+    "weapon_rules()",
+]
+
+
+@pytest.mark.parametrize("rules", RULE_LISTS)
+def test_rewrite_equals_its_chain_of_replacements(tmp_path: Path, rules: str) -> None:
+    """rewrite() skips a long rule chain when no pattern matches: the same text as running
+    every replacement, on every test name's base key."""
+    chain = (
+        "{% set ns = namespace(k='b') %}{% for p, r in " + rules + " %}"
+        '{% set ns.k = "regexp_replace(" ~ ns.k ~ ", \'" ~ p ~ "\', \'" ~ r ~ "\', \'g\')" %}{% endfor %}'
+    )
+    sql = (
+        chain + "select b, {{ rewrite('b', " + rules + ") }} as fast, {{ ns.k }} as slow from "
+        "(select {{ entity_base_key('name') }} as b from (values "
+        + _values([(n,) for n, _ in ENTITIES])
+        + ") as t(name))"
+    )
+    rows = _dbt_show(sql, tmp_path)
+    assert len(rows) == len(ENTITIES)
+    assert any(r["fast"] != r["b"] for r in rows), "no rule applied: the comparison proves nothing"
+    assert [r["fast"] for r in rows] == [r["slow"] for r in rows]
 
 
 def test_collapsed_text_equals_the_regular_expression_it_shortcuts(tmp_path: Path) -> None:
@@ -285,6 +340,26 @@ def test_different_outlets_keep_different_keys(keys) -> None:
         ("location", ["Гостомель", "смт Гостомель"]),
         ("weapon_system", ["IRIS-T SLM", "ЗРК IRIS-T SLM"]),
         ("weapon_system", ["NLAW", "ПТРК NLAW"]),
+        # titles in both scripts; organisations' Ukrainian and Russian words; a unit's honorific
+        # without quotes; a weapon's Cyrillic the English way; Cyrillic rivers and raions
+        ("person", ["Сергей Лавров", "глава МИД РФ Сергей Лавров"]),
+        ("person", ["Andrii Hnatov", "Chief of the General Staff Andrii Hnatov"]),
+        (
+            "organization",
+            [
+                "Ministry of Defence of Ukraine",
+                "Міністерство оборони України",
+                "Министерство обороны Украины",
+                "Міноборони України",
+            ],
+        ),
+        ("organization", ["General Staff of the Armed Forces of Ukraine", "Генштаб ЗСУ"]),
+        ("organization", ["United Nations Security Council", "Совет Безопасности ООН"]),
+        ("military_unit", ["128th Mountain Assault Brigade", "128-ма окрема гірсько-штурмова Закарпатська бригада"]),
+        ("weapon_system", ["MiG-29", "МиГ-29"]),
+        ("weapon_system", ["Javelin", "Джавелин"]),
+        ("location", ["Dnipro River", "річка Дніпро"]),
+        ("location", ["Bakhmut Raion", "Бахмутський район"]),
     ],
 )
 def test_transliterations_share_a_key(keys, kind, same) -> None:
@@ -309,6 +384,11 @@ def test_transliterations_share_a_key(keys, kind, same) -> None:
         ("military_unit", "46th Airmobile Brigade", "46th Airborne Brigade"),
         ("military_unit", "4 гв. тд", "4th Territorial Defense Brigade"),
         ("weapon_system", "ЗРК IRIS-T SLM", "IRIS-T SLS"),
+        # Ukraine's military intelligence and Russia's, the same words in another order
+        ("organization", "Головне управління розвідки", "Главное разведывательное управление"),
+        ("organization", "Рада безпеки Росії", "Совет Безопасности ООН"),
+        # a unit's country stays when its honorifics go
+        ("military_unit", "1st Army Corps of the DPR", "1st Army Corps"),
         (
             "organization",
             "General Staff of the Armed Forces of Ukraine",
