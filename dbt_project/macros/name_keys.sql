@@ -363,6 +363,65 @@
     ]) }}
 {%- endmacro %}
 
+
+{#- Organisations' acronyms (docs/entity-resolution.md, "Acronyms"). A name's country, written
+    last ("… of Ukraine", "… России", "… РФ"), which an acronym may or may not spell. -#}
+{% macro _trailing_country() -%}
+    '(?i)\s+((of\s+)?(the\s+)?(ukraine|russia|russian federation)|україни|украины|россии|росії|российской федерации|російської федерації|рф)\s*$'
+{%- endmacro %}
+
+{#- The words an acronym is made of: punctuation dropped, function words (of, the, і, и…) left
+    out, and without the trailing country when `without_country`. -#}
+{% macro _acronym_words(expr, without_country) -%}
+    {%- set name = "regexp_replace(" ~ expr ~ ", " ~ _trailing_country() ~ ", '')" if without_country else expr -%}
+    list_filter(
+        string_split(trim(regexp_replace(
+            regexp_replace({{ name }}, '[''’ʼ`]', '', 'g'), '[^\p{L}\p{N}-]+', ' ', 'g'
+        )), ' '),
+        lambda w: w <> '' and lower(w) not in ('of', 'the', 'and', 'for', 'on', 'in', 'at', 'і', 'й', 'та', 'и',
+            'по', 'de', 'du', 'des', 'la', 'le', 'der', 'die', 'das', 'für', 'und')
+    )
+{%- endmacro %}
+
+{#- An organisation's initials, romanised: a word in capitals is kept whole (ФСБ, ООН), a
+    Cyrillic compound gives a letter per part (Військово-морський флот → ВМФ), a Latin one
+    its first letter only (Anti-Corruption Prosecutor's Office → APO, as SAPO spells it).
+    Written in capitals (`is_acronym_form`), the name is the acronym itself. -#}
+{% macro organization_initials(expr, without_country=false) -%}
+    {{ ascii_fold("array_to_string(list_transform(" ~ _acronym_words(expr, without_country) ~ ",
+        lambda w: case
+            when regexp_full_match(w, '\p{Lu}{2,}') then w
+            when regexp_matches(w, '\p{Cyrillic}')
+                then array_to_string(list_transform(string_split(w, '-'), lambda p: left(p, 1)), '')
+            else left(w, 1)
+        end), '')") }}
+{%- endmacro %}
+
+{#- An organisation name's acronym letters (`acronyms` true: the name is written as an acronym)
+    or the initials an acronym of it would spell (false), with and without its country, three
+    letters at least; an empty list for other names and types. `rel` has the columns of
+    int_entity_names_keyed. -#}
+{% macro initials_list(rel, acronyms) -%}
+    case when {{ rel }}.entity_type = 'organization' and {{ rel }}.is_acronym = {{ acronyms }}
+        then list_distinct(list_filter([{{ rel }}.initials, {{ rel }}.short_initials], lambda i: len(i) >= 3))
+        else cast([] as {{ dbt.type_string() }}[])
+    end
+{%- endmacro %}
+
+{#- The resolver's blocking keys that make an organisation's acronym meet the names whose
+    initials spell it: a group's `first` list meets a target's `second`, so two long names with
+    the same initials, or two acronyms, never meet by them. Called with (acronym_initials,
+    name_initials) for groups and (name_initials, acronym_initials) for targets. -#}
+{% macro acronym_blocks(first, second) -%}
+    list_transform({{ first }}, lambda i: 'a:' || i) || list_transform({{ second }}, lambda i: 'b:' || i)
+{%- endmacro %}
+
+{#- A name written as an acronym: one to three words in capitals, a country word after them
+    allowed (SAPO, ПС ФСБ, ВМФ России). -#}
+{% macro is_acronym_form(expr) -%}
+    len({{ _acronym_words(expr, true) }}) between 1 and 3
+    and len(list_filter({{ _acronym_words(expr, true) }}, lambda w: not regexp_full_match(w, '\p{Lu}{2,}'))) = 0
+{%- endmacro %}
 {#- A weapon's Cyrillic name is mostly a Russian-style transliteration of a Latin one (МиГ-29,
     Ми-24, Джавелин): romanised the English way (г → g, и → i, дж → j) before the rest of
     ascii_fold, it meets MiG-29, Mi-24, Javelin. -#}

@@ -32,6 +32,11 @@ FIRST = [
     ("IRIS-T SLM", "weapon_system"),
     ("ВКС РФ", "organization"),
     ("Toretsk, Donetsk Oblast", "location"),
+    # long forms an acronym of the second batch spells: one of them, or two alike
+    ("Центр протидії дезінформації", "organization"),
+    ("Державне бюро розслідувань", "organization"),
+    ("Державний банк розвитку", "organization"),
+    ("Агентство стратегических инициатив России", "organization"),
 ]
 SECOND = [
     ("Kupyansk", "location"),
@@ -47,6 +52,10 @@ SECOND = [
     ("Torez, Donetsk Oblast", "location"),
     # a former name from seed entity_renamings (2016), never seen before
     ("Dymytrov", "location"),
+    # acronyms: of one registered name (joins it), of two (review), of another country's (apart)
+    ("ЦПД", "organization"),
+    ("ДБР", "organization"),
+    ("АСИ Украины", "organization"),
 ]
 
 
@@ -143,6 +152,27 @@ def test_a_look_alike_one_edit_away_is_never_merged(
         }
     assert ids[look_alike] != ids[registered]
     assert ("guard_failed" in reasons) == reviewed
+
+
+def test_an_acronym_joins_the_one_name_it_spells_and_only_that(two_batches) -> None:
+    """ЦПД spells Центр протидії дезінформації and joins it; ДБР spells two registered names
+    (Державне бюро розслідувань, Державний банк розвитку) and goes to review with both; АСИ
+    Украины spells the initials of a Russian agency, whose country it contradicts."""
+    settings, _, _ = two_batches
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        aliases = dict(
+            con.execute("select alias, entity_id from dim_entity_aliases where entity_type = 'organization'").fetchall()
+        )
+        review = con.execute(
+            "select candidate_entity_id, reason from review_entity_matches "
+            "where mention_name = 'ДБР' and entity_type = 'organization'"
+        ).fetchall()
+    assert aliases["ЦПД"] == aliases["Центр протидії дезінформації"]
+    bureau, bank = aliases["Державне бюро розслідувань"], aliases["Державний банк розвитку"]
+    assert aliases["ДБР"] not in {bureau, bank}
+    assert {entity for entity, _ in review} == {bureau, bank}
+    assert {reason for _, reason in review} == {"ambiguous"}
+    assert aliases["АСИ Украины"] != aliases["Агентство стратегических инициатив России"]
 
 
 @pytest.mark.parametrize(

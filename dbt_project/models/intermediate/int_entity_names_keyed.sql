@@ -58,7 +58,14 @@ prepared as (
             then {{ entity_prepared_base('name', 'entity_type') }}
         end as prepared_base,
         case when entity_type = 'location' then {{ location_head('name') }} end as head,
-        case when entity_type = 'location' then {{ location_qualifier('name') }} end as qualifier_text
+        case when entity_type = 'location' then {{ location_qualifier('name') }} end as qualifier_text,
+        -- an organisation's acronym, or the initials an acronym of it would spell, with and
+        -- without its country (ДПСУ = Державна прикордонна служба України; ПС ФСБ = Пограничная
+        -- служба ФСБ России)
+        case when entity_type = 'organization' then {{ is_acronym_form('name') }} end as is_acronym,
+        case when entity_type = 'organization' then {{ organization_initials('name') }} end as initials,
+        case when entity_type = 'organization' then {{ organization_initials('name', true) }} end
+            as short_initials
     from names
 ),
 
@@ -87,7 +94,10 @@ cored as (
         case when qualifier_words is not null then {{ qualifier_name('qualifier_words') }} end as qualifier_name,
         case when entity_type = 'location'
             then {{ qualifier_stem(qualifier_name("string_split(coalesce(head_base_key, base_key), ' ')")) }}
-        end as region_stem
+        end as region_stem,
+        is_acronym,
+        initials,
+        short_initials
     from qualified
 ),
 
@@ -118,6 +128,9 @@ matched as (
         cored.qualifier_level,
         cored.qualifier_name,
         cored.region_stem,
+        cored.is_acronym,
+        cored.initials,
+        cored.short_initials,
         case
             when given_name_keys.canonical_key is not null
                 then given_name_keys.canonical_key
@@ -150,7 +163,10 @@ final as (
         case when has_qualifier then {{ qualifier_key('qualifier_name') }} end as qualifier_key,
         -- a place's own name as a region's stem (Donetsk, Donetsk Oblast, Донецька область →
         -- donet): a bare city named like an oblast is taken to be in it
-        region_stem
+        region_stem,
+        is_acronym,
+        initials,
+        short_initials
     from (
         select
             *,

@@ -126,7 +126,8 @@ keyed_names as (
     select
         names.*, name_keys.base_key, name_keys.core_key, name_keys.match_key, name_keys.fuzzy_key,
         coalesce(name_keys.place_key, name_keys.match_key) as place_key, name_keys.qualifier_level,
-        name_keys.qualifier_stem, name_keys.qualifier_key, name_keys.region_stem
+        name_keys.qualifier_stem, name_keys.qualifier_key, name_keys.region_stem, name_keys.is_acronym,
+        name_keys.initials, name_keys.short_initials
     from names
     inner join name_keys
         on name_keys.name = names.name
@@ -150,7 +151,11 @@ keyed as (
         coalesce(keyed_names.qualifier_level, case when oblast_stems.region_stem is not null then 'region' end)
             as qualifier_level,
         coalesce(keyed_names.qualifier_stem, oblast_stems.region_stem) as qualifier_stem,
-        coalesce(keyed_names.qualifier_key, oblast_stems.region_stem) as qualifier_key
+        coalesce(keyed_names.qualifier_key, oblast_stems.region_stem) as qualifier_key,
+        -- an organisation's acronym (its letters, with and without the country), or the
+        -- initials an acronym of the name would spell: the acronym layer meets one with the other
+        {{ initials_list('keyed_names', true) }} as acronym_initials,
+        {{ initials_list('keyed_names', false) }} as name_initials
     from keyed_names
     left join oblast_stems
         on keyed_names.qualifier_level is null
@@ -174,7 +179,7 @@ key_targets as (
         keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
         keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
         keyed.fuzzy_key, keyed.place_key, keyed.qualifier_level, keyed.qualifier_stem, keyed.qualifier_key,
-        'curated_alias' as layer, 1 as layer_rank
+        keyed.acronym_initials, keyed.name_initials, 'curated_alias' as layer, 1 as layer_rank
     from keyed
     inner join curated_ids
         on curated_ids.entity_type = keyed.entity_type
@@ -183,7 +188,7 @@ key_targets as (
     union all
     select
         entity_type, match_key, entity_id, name, core_key, base_key, null, fuzzy_key, place_key,
-        qualifier_level, qualifier_stem, qualifier_key, 'registered', 2
+        qualifier_level, qualifier_stem, qualifier_key, acronym_initials, name_initials, 'registered', 2
     from keyed
     where side = 'registered'
 ),
@@ -216,6 +221,8 @@ groups as (
         min(keyed.qualifier_level) as qualifier_level,
         min(keyed.qualifier_stem) as qualifier_stem,
         min(keyed.qualifier_key) as qualifier_key,
+        list_distinct(flatten(list(keyed.acronym_initials))) as acronym_initials,
+        list_distinct(flatten(list(keyed.name_initials))) as name_initials,
         {{ dbt.hash("keyed.entity_type || ':' || keyed.match_key") }} as group_entity_id
     from keyed
     inner join anchors
@@ -246,6 +253,29 @@ key_matched as (
             and key_targets.match_key = groups.match_key
     ) as ranked
     where target_rank = 1
+),
+
+known_initials as (
+    -- a known key's acronyms and initials: its registered and curated names', and those of the
+    -- run's new spellings that matched it (ПС ЗСУ meets Повітряні сили ЗСУ when that spelling
+    -- matched the curated Ukrainian Air Force by key in the same run)
+    select
+        entity_type, match_key, entity_id,
+        list_distinct(flatten(list(acronym_initials))) as acronym_initials,
+        list_distinct(flatten(list(name_initials))) as name_initials
+    from (
+        select entity_type, match_key, entity_id, acronym_initials, name_initials
+        from key_targets
+        where entity_type = 'organization'
+        union all
+        select keyed.entity_type, keyed.match_key, key_matched.entity_id, keyed.acronym_initials, keyed.name_initials
+        from keyed
+        inner join key_matched
+            on key_matched.entity_type = keyed.entity_type
+            and key_matched.match_key = keyed.match_key
+        where keyed.side = 'new' and keyed.entity_type = 'organization'
+    ) as initials
+    group by entity_type, match_key, entity_id
 ),
 
 -- What the later layers compare a key by.
@@ -288,17 +318,30 @@ features as (
             -- row per key and entity), and the other new groups without one (as their own
             -- prospective entity; a group with a key match is there already, under its known
             -- entity's key)
-            select entity_type, match_key, entity_id, min(matched_name) as target_name,
-                max(curated_name) as curated_name, min(fuzzy_key) as fuzzy_key, min(place_key) as place_key,
-                min(qualifier_level) as qualifier_level, min(qualifier_stem) as qualifier_stem,
-                min(qualifier_key) as qualifier_key, 'known' as target_side, cast(null as bigint) as n_mentions
-            from key_targets
-            group by entity_type, match_key, entity_id
+            select
+                known.entity_type, known.match_key, known.entity_id, known.target_name, known.curated_name,
+                known.fuzzy_key, known.place_key, known.qualifier_level, known.qualifier_stem, known.qualifier_key,
+                coalesce(known_initials.acronym_initials, cast([] as {{ dbt.type_string() }}[])) as acronym_initials,
+                coalesce(known_initials.name_initials, cast([] as {{ dbt.type_string() }}[])) as name_initials,
+                'known' as target_side,
+                cast(null as bigint) as n_mentions
+            from (
+                select entity_type, match_key, entity_id, min(matched_name) as target_name,
+                    max(curated_name) as curated_name, min(fuzzy_key) as fuzzy_key, min(place_key) as place_key,
+                    min(qualifier_level) as qualifier_level, min(qualifier_stem) as qualifier_stem,
+                    min(qualifier_key) as qualifier_key
+                from key_targets
+                group by entity_type, match_key, entity_id
+            ) as known
+            left join known_initials
+                on known_initials.entity_type = known.entity_type
+                and known_initials.match_key = known.match_key
+                and known_initials.entity_id = known.entity_id
             union all
             select
                 groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
                 groups.fuzzy_key, groups.place_key, groups.qualifier_level, groups.qualifier_stem,
-                groups.qualifier_key, 'new', groups.n_mentions
+                groups.qualifier_key, groups.acronym_initials, groups.name_initials, 'new', groups.n_mentions
             from groups
             left join key_matched
                 on key_matched.entity_type = groups.entity_type
@@ -394,6 +437,7 @@ target_blocks as (
         'o:' || left(oblast_stem, 3),
         case when entity_type = 'location' then 'q:' || place_key end
     ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
+      || {{ acronym_blocks('name_initials', 'acronym_initials') }}
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
@@ -410,7 +454,8 @@ group_blocks as (
         case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
         'o:' || left(oblast_stem, 3),
         case when entity_type = 'location' then 'q:' || place_key end
-    ] || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
+    ] || {{ acronym_blocks('acronym_initials', 'name_initials') }}
+      || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
             list_transform([-2, -1, 0, 1, 2], lambda d: 'p:' || left(fuzzy_key, 3) || (len(fuzzy_key) + d))
@@ -473,6 +518,13 @@ pairs as (
             when g.entity_type in ('military_unit', 'organization') and g.countryless_key = t.countryless_key
                 and (g.countries = '' or t.countries = '')
                 then 'country_implied'
+            -- an organisation's acronym and a long form whose initials spell it (with or without
+            -- the country), of no other country
+            when g.entity_type = 'organization'
+                and (list_has_any(g.acronym_initials, t.name_initials)
+                    or list_has_any(g.name_initials, t.acronym_initials))
+                and (g.countries = '' or t.countries = '' or g.countries = t.countries)
+                then 'acronym'
             -- the same place name, one side (or both) qualified, and no qualifier of one level
             -- naming another region
             when g.entity_type = 'location' and g.place_key = t.place_key
@@ -569,6 +621,7 @@ scored as (
             when layer = 'rule' then 0.95
             when layer = 'designation' then 0.95
             when layer = 'country_implied' then 0.9
+            when layer = 'acronym' then 0.9
             when layer = 'qualifier' and qualifiers_agree then 0.97
             when layer = 'qualifier' then 0.93
             else similarity
