@@ -584,12 +584,35 @@
     Donetks/Donetsk). -#}
 {#- `a` and `b` are relations with qualifier_stem and qualifier_key columns. -#}
 {% macro qualifiers_agree(a, b) -%}
-    {%- set a_stem, b_stem, a_key, b_key = a ~ '.qualifier_stem', b ~ '.qualifier_stem', a ~ '.qualifier_key', b ~ '.qualifier_key' -%}
+    {%- set a_key, b_key = a ~ '.qualifier_key', b ~ '.qualifier_key' -%}
+    ({{ _stems_agree(a ~ '.qualifier_stem', b ~ '.qualifier_stem') }}
+        or (least(len({{ a_key }}), len({{ b_key }})) >= 5 and damerau_levenshtein({{ a_key }}, {{ b_key }}) <= 1))
+{%- endmacro %}
+
+{#- Two region stems name the same region: equal, one the start of the other, or one edit
+    apart. -#}
+{% macro _stems_agree(a_stem, b_stem) -%}
     ({{ a_stem }} = {{ b_stem }}
         or (least(len({{ a_stem }}), len({{ b_stem }})) >= 3
             and (starts_with({{ a_stem }}, {{ b_stem }}) or starts_with({{ b_stem }}, {{ a_stem }})))
-        or (least(len({{ a_stem }}), len({{ b_stem }})) >= 5 and damerau_levenshtein({{ a_stem }}, {{ b_stem }}) <= 1)
-        or (least(len({{ a_key }}), len({{ b_key }})) >= 5 and damerau_levenshtein({{ a_key }}, {{ b_key }}) <= 1))
+        or (least(len({{ a_stem }}), len({{ b_stem }})) >= 5 and damerau_levenshtein({{ a_stem }}, {{ b_stem }}) <= 1))
+{%- endmacro %}
+
+{#- `a` qualified by a raion whose oblast is known (seed raion_oblasts), `b` by an oblast, or
+    the other way round: whether they put the place in the same oblast (null when a side's
+    oblast is not known). `a` and `b` have qualifier_level and qualifier_region_stem columns. -#}
+{% macro _regions_agree(a, b) -%}
+    ({{ a }}.qualifier_level <> {{ b }}.qualifier_level
+        and {{ _stems_agree(a ~ '.qualifier_region_stem', b ~ '.qualifier_region_stem') }})
+{%- endmacro %}
+
+{% macro regions_agree(a, b) -%}
+    coalesce({{ _regions_agree(a, b) }}, false)
+{%- endmacro %}
+
+{#- A raion and an oblast (or two raions' oblasts) that put the place in different oblasts. -#}
+{% macro regions_clash(a, b) -%}
+    coalesce({{ a }}.qualifier_level <> {{ b }}.qualifier_level and not {{ _regions_agree(a, b) }}, false)
 {%- endmacro %}
 
 {#- `a` and `b` are qualified at one level and name different regions of it (false when either

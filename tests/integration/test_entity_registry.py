@@ -37,6 +37,9 @@ FIRST = [
     ("Державне бюро розслідувань", "organization"),
     ("Державний банк розвитку", "organization"),
     ("Агентство стратегических инициатив России", "organization"),
+    # places qualified by their oblast; the second batch names raions (seed raion_oblasts)
+    ("Siversk, Donetsk Oblast", "location"),
+    ("Andriivka, Donetsk Oblast", "location"),
 ]
 SECOND = [
     ("Kupyansk", "location"),
@@ -56,6 +59,8 @@ SECOND = [
     ("ЦПД", "organization"),
     ("ДБР", "organization"),
     ("АСИ Украины", "organization"),
+    ("Siversk, Bakhmut Raion", "location"),  # a raion of Donetsk Oblast: the same Siversk
+    ("Andriivka, Bucha Raion", "location"),  # a raion of Kyiv Oblast: another Andriivka
 ]
 
 
@@ -173,6 +178,13 @@ def test_an_acronym_joins_the_one_name_it_spells_and_only_that(two_batches) -> N
     assert {entity for entity, _ in review} == {bureau, bank}
     assert {reason for _, reason in review} == {"ambiguous"}
     assert aliases["АСИ Украины"] != aliases["Агентство стратегических инициатив России"]
+
+
+def test_a_raion_agrees_with_its_oblast_and_clashes_with_another(two_batches) -> None:
+    _, first, second = two_batches
+    assert second["Siversk, Bakhmut Raion"][0] == first["Siversk, Donetsk Oblast"][0]
+    assert second["Siversk, Bakhmut Raion"][2] == "qualifier" and second["Siversk, Bakhmut Raion"][3] == 0.97
+    assert second["Andriivka, Bucha Raion"][0] != first["Andriivka, Donetsk Oblast"][0]
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,14 @@ keyed_names as (
         and name_keys.entity_type = names.entity_type
 ),
 
+raion_regions as (
+    -- a raion's oblast (seed raion_oblasts), by the stems qualifiers are compared by
+    select distinct
+        {{ qualifier_stem(entity_base_key('raion')) }} as raion_stem,
+        {{ qualifier_stem(entity_base_key('oblast')) }} as region_stem
+    from {{ ref('raion_oblasts') }}
+),
+
 oblast_stems as (
     -- the regions named among the places compared (Donetsk Oblast, Харківська область)
     select distinct entity_type, region_stem
@@ -152,6 +160,13 @@ keyed as (
             as qualifier_level,
         coalesce(keyed_names.qualifier_stem, oblast_stems.region_stem) as qualifier_stem,
         coalesce(keyed_names.qualifier_key, oblast_stems.region_stem) as qualifier_key,
+        -- the oblast the qualifier puts the place in: an oblast's own stem, a raion's from the
+        -- gazetteer ("Siversk, Bakhmut Raion" is in Donetsk Oblast)
+        case
+            when keyed_names.qualifier_level = 'raion' then raion_regions.region_stem
+            when coalesce(keyed_names.qualifier_level, 'region') = 'region'
+                then coalesce(keyed_names.qualifier_stem, oblast_stems.region_stem)
+        end as qualifier_region_stem,
         -- an organisation's acronym (its letters, with and without the country), or the
         -- initials an acronym of the name would spell: the acronym layer meets one with the other
         {{ initials_list('keyed_names', true) }} as acronym_initials,
@@ -162,6 +177,9 @@ keyed as (
         and keyed_names.place_key not like '% %'
         and oblast_stems.entity_type = keyed_names.entity_type
         and oblast_stems.region_stem = keyed_names.region_stem
+    left join raion_regions
+        on keyed_names.qualifier_level = 'raion'
+        and raion_regions.raion_stem = keyed_names.qualifier_stem
 ),
 
 curated_ids as (
@@ -179,7 +197,8 @@ key_targets as (
         keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
         keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
         keyed.fuzzy_key, keyed.place_key, keyed.qualifier_level, keyed.qualifier_stem, keyed.qualifier_key,
-        keyed.acronym_initials, keyed.name_initials, 'curated_alias' as layer, 1 as layer_rank
+        keyed.qualifier_region_stem, keyed.acronym_initials, keyed.name_initials, 'curated_alias' as layer,
+        1 as layer_rank
     from keyed
     inner join curated_ids
         on curated_ids.entity_type = keyed.entity_type
@@ -188,7 +207,8 @@ key_targets as (
     union all
     select
         entity_type, match_key, entity_id, name, core_key, base_key, null, fuzzy_key, place_key,
-        qualifier_level, qualifier_stem, qualifier_key, acronym_initials, name_initials, 'registered', 2
+        qualifier_level, qualifier_stem, qualifier_key, qualifier_region_stem, acronym_initials, name_initials,
+        'registered', 2
     from keyed
     where side = 'registered'
 ),
@@ -221,6 +241,7 @@ groups as (
         min(keyed.qualifier_level) as qualifier_level,
         min(keyed.qualifier_stem) as qualifier_stem,
         min(keyed.qualifier_key) as qualifier_key,
+        min(keyed.qualifier_region_stem) as qualifier_region_stem,
         list_distinct(flatten(list(keyed.acronym_initials))) as acronym_initials,
         list_distinct(flatten(list(keyed.name_initials))) as name_initials,
         {{ dbt.hash("keyed.entity_type || ':' || keyed.match_key") }} as group_entity_id
@@ -321,6 +342,7 @@ features as (
             select
                 known.entity_type, known.match_key, known.entity_id, known.target_name, known.curated_name,
                 known.fuzzy_key, known.place_key, known.qualifier_level, known.qualifier_stem, known.qualifier_key,
+                known.qualifier_region_stem,
                 coalesce(known_initials.acronym_initials, cast([] as {{ dbt.type_string() }}[])) as acronym_initials,
                 coalesce(known_initials.name_initials, cast([] as {{ dbt.type_string() }}[])) as name_initials,
                 'known' as target_side,
@@ -329,7 +351,7 @@ features as (
                 select entity_type, match_key, entity_id, min(matched_name) as target_name,
                     max(curated_name) as curated_name, min(fuzzy_key) as fuzzy_key, min(place_key) as place_key,
                     min(qualifier_level) as qualifier_level, min(qualifier_stem) as qualifier_stem,
-                    min(qualifier_key) as qualifier_key
+                    min(qualifier_key) as qualifier_key, min(qualifier_region_stem) as qualifier_region_stem
                 from key_targets
                 group by entity_type, match_key, entity_id
             ) as known
@@ -341,7 +363,8 @@ features as (
             select
                 groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
                 groups.fuzzy_key, groups.place_key, groups.qualifier_level, groups.qualifier_stem,
-                groups.qualifier_key, groups.acronym_initials, groups.name_initials, 'new', groups.n_mentions
+                groups.qualifier_key, groups.qualifier_region_stem, groups.acronym_initials, groups.name_initials,
+                'new', groups.n_mentions
             from groups
             left join key_matched
                 on key_matched.entity_type = groups.entity_type
@@ -365,7 +388,8 @@ frequent_words as (
 
 place_regions as (
     -- every qualifier a place name is written with (or implies) among the names compared
-    select distinct entity_type, place_key, match_key, qualifier_level, qualifier_stem, qualifier_key
+    select distinct
+        entity_type, place_key, match_key, qualifier_level, qualifier_stem, qualifier_key, qualifier_region_stem
     from features
     where entity_type = 'location' and qualifier_level is not null
 ),
@@ -380,11 +404,13 @@ conflicted_places as (
         on other.entity_type = one.entity_type
         and other.place_key = one.place_key
         and other.match_key > one.match_key
-        -- a raion and an oblast can only be told apart by their names too: without a gazetteer,
-        -- Pokrovske, Bakhmut Raion and Pokrovske, Dnipropetrovsk Oblast may be two places
+        -- a raion and an oblast can be told apart by their names too: Pokrovske, Bakhmut Raion
+        -- and Pokrovske, Dnipropetrovsk Oblast may be two places
         and (other.qualifier_level = one.qualifier_level
             or (other.qualifier_level <> 'country' and one.qualifier_level <> 'country'))
     where not {{ qualifiers_agree('one', 'other') }}
+        -- unless the gazetteer puts the raion in the oblast (Bakhmut Raion, Donetsk Oblast)
+        and not {{ regions_agree('one', 'other') }}
 ),
 
 blockable as (
@@ -529,13 +555,13 @@ pairs as (
             -- naming another region
             when g.entity_type = 'location' and g.place_key = t.place_key
                 and (g.qualifier_level is not null or t.qualifier_level is not null)
-                and not {{ qualifiers_clash('g', 't') }}
+                and not {{ qualifiers_clash('g', 't') }} and not {{ regions_clash('g', 't') }}
                 then 'qualifier'
             else 'fuzzy'
         end as layer,
-        -- both qualified at one level, naming the same region
+        -- both qualified at one level, naming the same region, or a raion in the oblast named
         coalesce(g.qualifier_level = t.qualifier_level and {{ qualifiers_agree('g', 't') }}, false)
-            as qualifiers_agree,
+            or {{ regions_agree('g', 't') }} as qualifiers_agree,
         conflicted_places.place_key is not null as place_is_shared,
         jaro_winkler_similarity(g.fuzzy_key, t.fuzzy_key) as similarity,
         g.fuzzy_key as group_fuzzy_key,
@@ -561,8 +587,10 @@ pairs as (
             )
             -- an acronym or a model code is exact: one letter makes another organisation or model
             and not (g.entity_type in ('organization', 'weapon_system') and g.short_words <> t.short_words)
-            -- a qualifier naming another region of the same level (Bakhmut Raion / Bucha Raion)
+            -- a qualifier naming another region of the same level (Bakhmut Raion / Bucha Raion),
+            -- or a raion of another oblast (Bucha Raion / Donetsk Oblast)
             and not {{ qualifiers_clash('g', 't') }}
+            and not {{ regions_clash('g', 't') }}
             as own_guards_pass,
         g.place_key as group_place_key,
         t.place_key as target_place_key
