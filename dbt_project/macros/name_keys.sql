@@ -230,6 +230,9 @@
     (окрема/отдельная, механізована, штурмова, десантна, гірсько-штурмова, аеромобільна, танкова,
     бригада, дивізія, армія, загальновійськова/общевойсковая, мотострілкова, мотопіхотна,
     морської піхоти, територіальної оборони, артилерійська, корпус). The number and the type words stay: they tell units apart.
+    Air assault, airborne and ДШ/ODSh are one type (Ukraine renamed its airmobile brigades air
+    assault in 2017). A motorised brigade that is not motor rifle (Russia's) is motorised
+    infantry (Ukraine's мотопіхотна): "57th Motorized Brigade", "56th Motorised Infantry Brigade".
     An honorific in quotes or after "named after" / імені is dropped by unit_without_honorific. -#}
 {% macro unit_rules() -%}
     {{ return(ordinal_rules() + [
@@ -268,10 +271,11 @@
         ('\\bmtn\\b', 'mountain'), ('\\baslt\\b', 'assault'), ('\\babn\\b', 'airborne'),
         ('\\bg?caa\\b', 'combined arms army'), ('\\bgta\\b', 'tank army'),
         ('\\bombr\\b', 'mechanized brigade'), ('\\bmech\\b', 'mechanized'),
+        ('\\bmotori[sz]ed( infantry)?\\b', 'motorized infantry'),
         ('\\boshbr?\\b', 'assault brigade'), ('\\botbr\\b', 'tank brigade'),
         ('\\bobrmp\\b', 'marine brigade'), ('\\bnaval infantry\\b', 'marine'), ('\\bmarines\\b', 'marine'),
         ('\\b(mountain )?(air assault|airborne|vdv|parachute)\\b', 'airborne'),
-        ('\\bair mobile\\b', 'airmobile'), ('\\bodshbr\\b', 'air assault brigade'), ('\\bopdbr\\b', 'airborne brigade'),
+        ('\\bair mobile\\b', 'airmobile'), ('\\bodshbr\\b', 'airborne brigade'), ('\\bopdbr\\b', 'airborne brigade'),
         ('\\b(guards|separate|spetsnaz|special forces|unit|pmc|private military company|group|gruppe)\\b', ''),
         ('\\bcorp\\b', 'corps'),
     ]) }}

@@ -156,6 +156,15 @@ ENTITIES = [
     ("річка Дніпро", "location"),
     ("Bakhmut Raion", "location"),
     ("Бахмутський район", "location"),
+    ("79 ODShBr", "military_unit"),
+    ("79-та ОДШБр", "military_unit"),
+    ("79th Air Assault Brigade", "military_unit"),
+    ("57th Motorized Brigade", "military_unit"),
+    ("57 ОМПБр", "military_unit"),
+    ("57th Mot Inf Bde", "military_unit"),
+    ("57th Motorised Infantry Brigade", "military_unit"),
+    ("20th Motorized Rifle Division", "military_unit"),
+    ("20th Motorized Infantry Division", "military_unit"),
 ]
 
 
@@ -276,6 +285,11 @@ def test_different_outlets_keep_different_keys(keys) -> None:
     ("kind", "same"),
     [
         ("location", ["Izium", "Izyum"]),
+        ("military_unit", ["79 ODShBr", "79-та ОДШБр", "79th Air Assault Brigade"]),
+        (
+            "military_unit",
+            ["57th Motorized Brigade", "57 ОМПБр", "57th Mot Inf Bde", "57th Motorised Infantry Brigade"],
+        ),
         ("location", ["Kupiansk", "Kupyansk", "Koupiansk"]),
         ("location", ["Balakliia", "Balakliya"]),
         ("person", ["Volodymyr Zelenskyy", "Volodymyr Zelensky"]),
@@ -371,6 +385,7 @@ def test_transliterations_share_a_key(keys, kind, same) -> None:
     [
         ("location", "Kharkiv", "Kharkiv Oblast"),
         ("military_unit", "1st Guards Tank Army", "2nd Guards Tank Army"),
+        ("military_unit", "20th Motorized Rifle Division", "20th Motorized Infantry Division"),
         ("military_unit", "Russian forces", "Ukrainian forces"),
         ("location", "Pokrovsk", "Pokrovske"),
         ("location", "Torez", "Toretsk"),
