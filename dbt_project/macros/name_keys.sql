@@ -108,6 +108,50 @@
     "Magura", «Анна Київська») or after "named after" / імені / имени. Only where a number is
     left: in бригада «Азов» the name in quotes is all that names the unit. An honorific alone
     ("Magura Brigade") is a curated alias, not a rule. -#}
+{#- A unit's honorific, as words of its base key, titles (Hetman, Prince, гетьмана, князя…) and
+    words of three letters or fewer dropped: what follows "named after" / імені / имени (`named` true), or,
+    for a unit named without a number and without those words, the name without its type words
+    (`named` false: Ivan Mazepa Brigade → ivan mazepa). An empty list otherwise. `base` is the
+    name's base key. -#}
+{% macro unit_honorific_words(base, named) -%}
+    list_filter(
+        string_split(case
+            when regexp_matches({{ base }}, '\b(named after|imeni|ymeni)\b')
+                then {{ "regexp_extract(" ~ base ~ ", '\\b(named after|imeni|ymeni)\\b(.*)$', 2)" if named else "''" }}
+            when regexp_matches({{ base }}, '[0-9]') then ''
+            else {{ "''" if named else base }}
+        end, ' '),
+        lambda w: len(w) >= 4 and not regexp_full_match(w, '(the|and|brigade|bryhada|brigada|regiment|polk'
+            || '|battalion|batalion|batalon|unit|separate|okrema|otdelnaia|hetman|hetmana|getmana|prince|kniazia'
+            || '|kniaz|koshovoho|otamana|ataman|general|heneral|colonel|polkovnyka)')
+    )
+{%- endmacro %}
+
+{#- The unit `short`, named by its honorific alone (two words at least), is the unit `long`
+    named after someone: every word of `short` is in `long`'s name and one in its honorific
+    (each a word of the other's start less its last letter, for the endings of Ukrainian
+    genitives: Mazepa / Мазепи → mazepa / mazepy). `short` and `long` have bare_honorific_words,
+    honorific_words and unit_words columns. A case, not an and: the word comparisons run only
+    for the few pairs that can fit. -#}
+{% macro honorific_fits(short, long) -%}
+    case when len({{ short }}.bare_honorific_words) >= 2 and len({{ long }}.honorific_words) > 0 then (
+        len(list_filter({{ short }}.bare_honorific_words, lambda w: len(list_filter({{ long }}.unit_words,
+            lambda v: starts_with(v, left(w, greatest(len(w) - 1, 4)))
+                or starts_with(w, left(v, greatest(len(v) - 1, 4))))) = 0)) = 0
+        and len(list_filter({{ short }}.bare_honorific_words, lambda w: len(list_filter({{ long }}.honorific_words,
+            lambda v: starts_with(v, left(w, greatest(len(w) - 1, 4)))
+                or starts_with(w, left(v, greatest(len(v) - 1, 4))))) > 0)) > 0
+    ) else false end
+{%- endmacro %}
+
+{#- The resolver's blocking keys that make a unit named by its honorific alone meet the units
+    named after someone, by the first four letters of the honorific's words: a group's `first`
+    list meets a target's `second` (called with (bare_honorific_words, honorific_words) for
+    groups and the other way round for targets). -#}
+{% macro honorific_blocks(first, second) -%}
+    list_transform({{ first }}, lambda w: 'ha:' || left(w, 4)) || list_transform({{ second }}, lambda w: 'hb:' || left(w, 4))
+{%- endmacro %}
+
 {% macro unit_without_honorific(expr) -%}
     {%- set stripped -%}
     regexp_replace(regexp_replace({{ expr }}, '[«"“„][^»"”“]*[»"”“]', ' ', 'g'),

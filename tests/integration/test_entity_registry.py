@@ -40,6 +40,8 @@ FIRST = [
     # places qualified by their oblast; the second batch names raions (seed raion_oblasts)
     ("Siversk, Donetsk Oblast", "location"),
     ("Andriivka, Donetsk Oblast", "location"),
+    # a unit named after someone; the second batch names it by its honorific alone
+    ("54th Separate Mechanized Brigade named after Hetman Ivan Mazepa", "military_unit"),
 ]
 SECOND = [
     ("Kupyansk", "location"),
@@ -61,6 +63,8 @@ SECOND = [
     ("АСИ Украины", "organization"),
     ("Siversk, Bakhmut Raion", "location"),  # a raion of Donetsk Oblast: the same Siversk
     ("Andriivka, Bucha Raion", "location"),  # a raion of Kyiv Oblast: another Andriivka
+    ("Ivan Mazepa Brigade", "military_unit"),  # the 54th
+    ("Ivan Sirko Brigade", "military_unit"),  # another honorific: not the 54th
 ]
 
 
@@ -159,15 +163,20 @@ def test_a_look_alike_one_edit_away_is_never_merged(
     assert ("guard_failed" in reasons) == reviewed
 
 
+def _entity_ids(db: Path, entity_type: str) -> dict[str, str]:
+    """alias → entity_id of one entity type, from the published file."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        sql = "select alias, entity_id from dim_entity_aliases where entity_type = ?"
+        return dict(con.execute(sql, [entity_type]).fetchall())
+
+
 def test_an_acronym_joins_the_one_name_it_spells_and_only_that(two_batches) -> None:
     """ЦПД spells Центр протидії дезінформації and joins it; ДБР spells two registered names
     (Державне бюро розслідувань, Державний банк розвитку) and goes to review with both; АСИ
     Украины spells the initials of a Russian agency, whose country it contradicts."""
     settings, _, _ = two_batches
+    aliases = _entity_ids(settings.published_db, "organization")
     with duckdb.connect(str(settings.published_db), read_only=True) as con:
-        aliases = dict(
-            con.execute("select alias, entity_id from dim_entity_aliases where entity_type = 'organization'").fetchall()
-        )
         review = con.execute(
             "select candidate_entity_id, reason from review_entity_matches "
             "where mention_name = 'ДБР' and entity_type = 'organization'"
@@ -178,6 +187,14 @@ def test_an_acronym_joins_the_one_name_it_spells_and_only_that(two_batches) -> N
     assert {entity for entity, _ in review} == {bureau, bank}
     assert {reason for _, reason in review} == {"ambiguous"}
     assert aliases["АСИ Украины"] != aliases["Агентство стратегических инициатив России"]
+
+
+def test_a_unit_named_by_its_honorific_joins_the_unit_named_after_it(two_batches) -> None:
+    settings, _, _ = two_batches
+    aliases = _entity_ids(settings.published_db, "military_unit")
+    brigade = aliases["54th Separate Mechanized Brigade named after Hetman Ivan Mazepa"]
+    assert aliases["Ivan Mazepa Brigade"] == brigade
+    assert aliases["Ivan Sirko Brigade"] != brigade
 
 
 def test_a_raion_agrees_with_its_oblast_and_clashes_with_another(two_batches) -> None:

@@ -77,7 +77,16 @@ qualified as (
             then string_split({{ entity_base_key('qualifier_text') }}, ' ')
         end as qualifier_words,
         -- the name without its qualifier, as the base key is of the whole name
-        case when qualifier_text is not null then {{ entity_base_key('head') }} end as head_base_key
+        case when qualifier_text is not null then {{ entity_base_key('head') }} end as head_base_key,
+        -- a unit's honorific ("… named after Hetman Ivan Mazepa", "Ivan Mazepa Brigade") and the
+        -- words of its whole name: a unit named by its honorific alone meets the named unit
+        case when entity_type = 'military_unit' then {{ unit_honorific_words('base_key', true) }} end
+            as honorific_words,
+        case when entity_type = 'military_unit' then {{ unit_honorific_words('base_key', false) }} end
+            as bare_honorific_words,
+        -- (words of four letters or more: an ordinal's ending, -ma, -ta, is no word to match)
+        case when entity_type = 'military_unit' then list_filter(string_split(base_key, ' '), lambda w: len(w) >= 4) end
+            as unit_words
     from prepared
 ),
 
@@ -97,7 +106,10 @@ cored as (
         end as region_stem,
         is_acronym,
         initials,
-        short_initials
+        short_initials,
+        honorific_words,
+        bare_honorific_words,
+        unit_words
     from qualified
 ),
 
@@ -131,6 +143,9 @@ matched as (
         cored.is_acronym,
         cored.initials,
         cored.short_initials,
+        cored.honorific_words,
+        cored.bare_honorific_words,
+        cored.unit_words,
         case
             when given_name_keys.canonical_key is not null
                 then given_name_keys.canonical_key
@@ -166,7 +181,10 @@ final as (
         region_stem,
         is_acronym,
         initials,
-        short_initials
+        short_initials,
+        honorific_words,
+        bare_honorific_words,
+        unit_words
     from (
         select
             *,

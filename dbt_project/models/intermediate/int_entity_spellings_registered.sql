@@ -127,7 +127,8 @@ keyed_names as (
         names.*, name_keys.base_key, name_keys.core_key, name_keys.match_key, name_keys.fuzzy_key,
         coalesce(name_keys.place_key, name_keys.match_key) as place_key, name_keys.qualifier_level,
         name_keys.qualifier_stem, name_keys.qualifier_key, name_keys.region_stem, name_keys.is_acronym,
-        name_keys.initials, name_keys.short_initials
+        name_keys.initials, name_keys.short_initials, name_keys.honorific_words,
+        name_keys.bare_honorific_words, name_keys.unit_words
     from names
     inner join name_keys
         on name_keys.name = names.name
@@ -170,7 +171,10 @@ keyed as (
         -- an organisation's acronym (its letters, with and without the country), or the
         -- initials an acronym of the name would spell: the acronym layer meets one with the other
         {{ initials_list('keyed_names', true) }} as acronym_initials,
-        {{ initials_list('keyed_names', false) }} as name_initials
+        {{ initials_list('keyed_names', false) }} as name_initials,
+        coalesce(keyed_names.honorific_words, cast([] as {{ dbt.type_string() }}[])) as honorific_words,
+        coalesce(keyed_names.bare_honorific_words, cast([] as {{ dbt.type_string() }}[])) as bare_honorific_words,
+        coalesce(keyed_names.unit_words, cast([] as {{ dbt.type_string() }}[])) as unit_words
     from keyed_names
     left join oblast_stems
         on keyed_names.qualifier_level is null
@@ -197,8 +201,8 @@ key_targets as (
         keyed.entity_type, keyed.match_key, curated_ids.entity_id, keyed.name as matched_name,
         keyed.core_key as matched_core_key, keyed.base_key as matched_base_key, keyed.canonical_name as curated_name,
         keyed.fuzzy_key, keyed.place_key, keyed.qualifier_level, keyed.qualifier_stem, keyed.qualifier_key,
-        keyed.qualifier_region_stem, keyed.acronym_initials, keyed.name_initials, 'curated_alias' as layer,
-        1 as layer_rank
+        keyed.qualifier_region_stem, keyed.acronym_initials, keyed.name_initials, keyed.honorific_words,
+        keyed.bare_honorific_words, keyed.unit_words, 'curated_alias' as layer, 1 as layer_rank
     from keyed
     inner join curated_ids
         on curated_ids.entity_type = keyed.entity_type
@@ -208,7 +212,7 @@ key_targets as (
     select
         entity_type, match_key, entity_id, name, core_key, base_key, null, fuzzy_key, place_key,
         qualifier_level, qualifier_stem, qualifier_key, qualifier_region_stem, acronym_initials, name_initials,
-        'registered', 2
+        honorific_words, bare_honorific_words, unit_words, 'registered', 2
     from keyed
     where side = 'registered'
 ),
@@ -244,6 +248,9 @@ groups as (
         min(keyed.qualifier_region_stem) as qualifier_region_stem,
         list_distinct(flatten(list(keyed.acronym_initials))) as acronym_initials,
         list_distinct(flatten(list(keyed.name_initials))) as name_initials,
+        list_distinct(flatten(list(keyed.honorific_words))) as honorific_words,
+        list_distinct(flatten(list(keyed.bare_honorific_words))) as bare_honorific_words,
+        list_distinct(flatten(list(keyed.unit_words))) as unit_words,
         {{ dbt.hash("keyed.entity_type || ':' || keyed.match_key") }} as group_entity_id
     from keyed
     inner join anchors
@@ -276,26 +283,34 @@ key_matched as (
     where target_rank = 1
 ),
 
-known_initials as (
-    -- a known key's acronyms and initials: its registered and curated names', and those of the
-    -- run's new spellings that matched it (ПС ЗСУ meets Повітряні сили ЗСУ when that spelling
-    -- matched the curated Ukrainian Air Force by key in the same run)
+known_words as (
+    -- a known key's acronyms and initials (organisations), honorifics and words (units): its
+    -- registered and curated names', and those of the run's new spellings that matched it (ПС
+    -- ЗСУ meets Повітряні сили ЗСУ when that spelling matched the curated Ukrainian Air Force by
+    -- key in the same run)
     select
         entity_type, match_key, entity_id,
         list_distinct(flatten(list(acronym_initials))) as acronym_initials,
-        list_distinct(flatten(list(name_initials))) as name_initials
+        list_distinct(flatten(list(name_initials))) as name_initials,
+        list_distinct(flatten(list(honorific_words))) as honorific_words,
+        list_distinct(flatten(list(bare_honorific_words))) as bare_honorific_words,
+        list_distinct(flatten(list(unit_words))) as unit_words
     from (
-        select entity_type, match_key, entity_id, acronym_initials, name_initials
+        select
+            entity_type, match_key, entity_id, acronym_initials, name_initials, honorific_words,
+            bare_honorific_words, unit_words
         from key_targets
-        where entity_type = 'organization'
+        where entity_type in ('organization', 'military_unit')
         union all
-        select keyed.entity_type, keyed.match_key, key_matched.entity_id, keyed.acronym_initials, keyed.name_initials
+        select
+            keyed.entity_type, keyed.match_key, key_matched.entity_id, keyed.acronym_initials, keyed.name_initials,
+            keyed.honorific_words, keyed.bare_honorific_words, keyed.unit_words
         from keyed
         inner join key_matched
             on key_matched.entity_type = keyed.entity_type
             and key_matched.match_key = keyed.match_key
-        where keyed.side = 'new' and keyed.entity_type = 'organization'
-    ) as initials
+        where keyed.side = 'new' and keyed.entity_type in ('organization', 'military_unit')
+    ) as words
     group by entity_type, match_key, entity_id
 ),
 
@@ -343,8 +358,12 @@ features as (
                 known.entity_type, known.match_key, known.entity_id, known.target_name, known.curated_name,
                 known.fuzzy_key, known.place_key, known.qualifier_level, known.qualifier_stem, known.qualifier_key,
                 known.qualifier_region_stem,
-                coalesce(known_initials.acronym_initials, cast([] as {{ dbt.type_string() }}[])) as acronym_initials,
-                coalesce(known_initials.name_initials, cast([] as {{ dbt.type_string() }}[])) as name_initials,
+                coalesce(known_words.acronym_initials, cast([] as {{ dbt.type_string() }}[])) as acronym_initials,
+                coalesce(known_words.name_initials, cast([] as {{ dbt.type_string() }}[])) as name_initials,
+                coalesce(known_words.honorific_words, cast([] as {{ dbt.type_string() }}[])) as honorific_words,
+                coalesce(known_words.bare_honorific_words, cast([] as {{ dbt.type_string() }}[]))
+                    as bare_honorific_words,
+                coalesce(known_words.unit_words, cast([] as {{ dbt.type_string() }}[])) as unit_words,
                 'known' as target_side,
                 cast(null as bigint) as n_mentions
             from (
@@ -355,16 +374,16 @@ features as (
                 from key_targets
                 group by entity_type, match_key, entity_id
             ) as known
-            left join known_initials
-                on known_initials.entity_type = known.entity_type
-                and known_initials.match_key = known.match_key
-                and known_initials.entity_id = known.entity_id
+            left join known_words
+                on known_words.entity_type = known.entity_type
+                and known_words.match_key = known.match_key
+                and known_words.entity_id = known.entity_id
             union all
             select
                 groups.entity_type, groups.match_key, groups.group_entity_id, groups.anchor_name, null,
                 groups.fuzzy_key, groups.place_key, groups.qualifier_level, groups.qualifier_stem,
                 groups.qualifier_key, groups.qualifier_region_stem, groups.acronym_initials, groups.name_initials,
-                'new', groups.n_mentions
+                groups.honorific_words, groups.bare_honorific_words, groups.unit_words, 'new', groups.n_mentions
             from groups
             left join key_matched
                 on key_matched.entity_type = groups.entity_type
@@ -464,6 +483,7 @@ target_blocks as (
         case when entity_type = 'location' then 'q:' || place_key end
     ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
       || {{ acronym_blocks('name_initials', 'acronym_initials') }}
+      || {{ honorific_blocks('honorific_words', 'bare_honorific_words') }}
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
@@ -481,6 +501,7 @@ group_blocks as (
         'o:' || left(oblast_stem, 3),
         case when entity_type = 'location' then 'q:' || place_key end
     ] || {{ acronym_blocks('acronym_initials', 'name_initials') }}
+      || {{ honorific_blocks('bare_honorific_words', 'honorific_words') }}
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
@@ -551,6 +572,9 @@ pairs as (
                     or list_has_any(g.name_initials, t.acronym_initials))
                 and (g.countries = '' or t.countries = '' or g.countries = t.countries)
                 then 'acronym'
+            -- a unit named by its honorific alone and the unit named after it
+            when g.entity_type = 'military_unit' and ({{ honorific_fits('g', 't') }} or {{ honorific_fits('t', 'g') }})
+                then 'honorific'
             -- the same place name, one side (or both) qualified, and no qualifier of one level
             -- naming another region
             when g.entity_type = 'location' and g.place_key = t.place_key
@@ -650,6 +674,7 @@ scored as (
             when layer = 'designation' then 0.95
             when layer = 'country_implied' then 0.9
             when layer = 'acronym' then 0.9
+            when layer = 'honorific' then 0.9
             when layer = 'qualifier' and qualifiers_agree then 0.97
             when layer = 'qualifier' then 0.93
             else similarity
