@@ -38,6 +38,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 
@@ -246,7 +247,9 @@ def _wait_for_idle(home: Path, timeout_s: float) -> None:
         dg.DagsterRunStatus.STARTED,
     ]
     deadline = time.perf_counter() + timeout_s
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    # The instance's storage is where $DAGSTER_HOME says (orchestration/instance/dagster.yaml), as
+    # for the daemon, so it is opened the way the daemon opens it.
+    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(home)}), dg.DagsterInstance.get() as instance:
         while time.perf_counter() < deadline:
             if instance.get_runs_count() and not instance.get_runs_count(dg.RunsFilter(statuses=busy)):
                 return
