@@ -15,6 +15,15 @@
     cast([] as {{ dbt.type_string() }}[])
 {%- endmacro %}
 
+{#- The distinct elements of a list column over a group (the union of its lists). -#}
+{% macro list_union_agg(expr) -%}
+    {{ return(adapter.dispatch('list_union_agg')(expr)) }}
+{%- endmacro %}
+
+{% macro default__list_union_agg(expr) -%}
+    list_distinct(flatten(list({{ expr }})))
+{%- endmacro %}
+
 {#- The product of a double column over a group, the same for the same rows whatever order the
     engine's threads meet them in: the factors are multiplied in ascending order. (exp(sum(ln(x)))
     rounds differently with the order its sum is added in: the same input published 0.8806 in one

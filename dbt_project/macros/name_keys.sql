@@ -135,21 +135,18 @@
     for the few pairs that can fit. -#}
 {% macro honorific_fits(short, long) -%}
     case when len({{ short }}.bare_honorific_words) >= 2 and len({{ long }}.honorific_words) > 0 then (
-        len(list_filter({{ short }}.bare_honorific_words, lambda w: len(list_filter({{ long }}.unit_words,
-            lambda v: starts_with(v, left(w, greatest(len(w) - 1, 4)))
-                or starts_with(w, left(v, greatest(len(v) - 1, 4))))) = 0)) = 0
-        and len(list_filter({{ short }}.bare_honorific_words, lambda w: len(list_filter({{ long }}.honorific_words,
-            lambda v: starts_with(v, left(w, greatest(len(w) - 1, 4)))
-                or starts_with(w, left(v, greatest(len(v) - 1, 4))))) > 0)) > 0
+        len(list_filter({{ short }}.bare_honorific_words,
+            lambda w: not {{ _word_among('w', long ~ '.unit_words') }})) = 0
+        and len(list_filter({{ short }}.bare_honorific_words,
+            lambda w: {{ _word_among('w', long ~ '.honorific_words') }})) > 0
     ) else false end
 {%- endmacro %}
 
-{#- The resolver's blocking keys that make a unit named by its honorific alone meet the units
-    named after someone, by the first four letters of the honorific's words: a group's `first`
-    list meets a target's `second` (called with (bare_honorific_words, honorific_words) for
-    groups and the other way round for targets). -#}
-{% macro honorific_blocks(first, second) -%}
-    list_transform({{ first }}, lambda w: 'ha:' || left(w, 4)) || list_transform({{ second }}, lambda w: 'hb:' || left(w, 4))
+{#- The word `w` (a lambda parameter) is among `words`, up to the last letter of the longer
+    (four letters at least compared). -#}
+{% macro _word_among(w, words) -%}
+    (len(list_filter({{ words }}, lambda v: starts_with(v, left({{ w }}, greatest(len({{ w }}) - 1, 4)))
+        or starts_with({{ w }}, left(v, greatest(len(v) - 1, 4))))) > 0)
 {%- endmacro %}
 
 {% macro unit_without_honorific(expr) -%}
@@ -452,16 +449,19 @@
 {% macro initials_list(rel, acronyms) -%}
     case when {{ rel }}.entity_type = 'organization' and {{ rel }}.is_acronym = {{ acronyms }}
         then list_distinct(list_filter([{{ rel }}.initials, {{ rel }}.short_initials], lambda i: len(i) >= 3))
-        else cast([] as {{ dbt.type_string() }}[])
+        else {{ empty_string_array() }}
     end
 {%- endmacro %}
 
-{#- The resolver's blocking keys that make an organisation's acronym meet the names whose
-    initials spell it: a group's `first` list meets a target's `second`, so two long names with
-    the same initials, or two acronyms, never meet by them. Called with (acronym_initials,
-    name_initials) for groups and (name_initials, acronym_initials) for targets. -#}
-{% macro acronym_blocks(first, second) -%}
-    list_transform({{ first }}, lambda i: 'a:' || i) || list_transform({{ second }}, lambda i: 'b:' || i)
+{#- Blocking keys that only meet across two kinds of name (an acronym and a long name; a unit
+    named by its honorific alone and one named after someone): a group's `first` list meets a
+    target's `second`, never two names of one kind. Called with (acronym_initials,
+    name_initials) for groups and the other way round for targets; likewise with
+    (bare_honorific_words, honorific_words), by their first `length` letters. -#}
+{% macro directed_blocks(tag, first, second, length=none) -%}
+    {%- set key = "left(x, " ~ length ~ ")" if length else "x" -%}
+    list_transform({{ first }}, lambda x: '{{ tag }}>' || {{ key }})
+        || list_transform({{ second }}, lambda x: '{{ tag }}<' || {{ key }})
 {%- endmacro %}
 
 {#- A name written as an acronym: one to three words in capitals, a country word after them

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from orchestration.definitions import build_definitions
 from orchestration.files import exclusive_lock
 from orchestration.run_pipeline import default_partition, publish_step_ran
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PostgresTarget, Settings
+from tests.chaos.harness import INSTANCE_YAML
 
 
 @dataclass
@@ -90,6 +92,23 @@ def settings_for(root: Path) -> Settings:
         duckdb_threads=2,
         max_quarantine_share=0.5,
     )
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A persistent Dagster instance folder with the project's dagster.yaml, as $DAGSTER_HOME."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(INSTANCE_YAML, home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def instance(home: Path) -> Iterator[dg.DagsterInstance]:
+    """The instance at `home`, opened as `make pipeline` opens it."""
+    with dg.DagsterInstance.get() as instance:
+        yield instance
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ block another process that writes the same instance (the UI, the daemon, a secon
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +16,6 @@ import pytest
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from orchestration.automation.instance_storage import PooledEventLogStorage
-from tests.chaos.harness import INSTANCE_YAML
 
 pytestmark = pytest.mark.integration
 
@@ -40,21 +37,6 @@ WRITER_SCRIPT = textwrap.dedent(
         assert dg.materialize([written, present], instance=instance).success
     """
 )
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(INSTANCE_YAML, home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    return home
-
-
-@pytest.fixture
-def instance(home: Path) -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.get() as instance:
-        yield instance
 
 
 @dg.asset

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,7 +28,6 @@ from orchestration.automation.recovery import (
     recover_abandoned_runs,
     wait_for_warehouse,
 )
-from tests.chaos.harness import INSTANCE_YAML
 
 pytestmark = pytest.mark.integration
 
@@ -54,21 +51,6 @@ HOLDER_SCRIPT = textwrap.dedent(
     holder.execute_in_process(instance=dg.DagsterInstance.get())
     """
 )
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(INSTANCE_YAML, home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    return home
-
-
-@pytest.fixture
-def instance(home: Path) -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.get() as instance:
-        yield instance
 
 
 def start_holder(home: Path, tmp_path: Path, seconds: float) -> subprocess.Popen[bytes]:

@@ -172,9 +172,9 @@ keyed as (
         -- initials an acronym of the name would spell: the acronym layer meets one with the other
         {{ initials_list('keyed_names', true) }} as acronym_initials,
         {{ initials_list('keyed_names', false) }} as name_initials,
-        coalesce(keyed_names.honorific_words, cast([] as {{ dbt.type_string() }}[])) as honorific_words,
-        coalesce(keyed_names.bare_honorific_words, cast([] as {{ dbt.type_string() }}[])) as bare_honorific_words,
-        coalesce(keyed_names.unit_words, cast([] as {{ dbt.type_string() }}[])) as unit_words
+        coalesce(keyed_names.honorific_words, {{ empty_string_array() }}) as honorific_words,
+        coalesce(keyed_names.bare_honorific_words, {{ empty_string_array() }}) as bare_honorific_words,
+        coalesce(keyed_names.unit_words, {{ empty_string_array() }}) as unit_words
     from keyed_names
     left join oblast_stems
         on keyed_names.qualifier_level is null
@@ -246,11 +246,11 @@ groups as (
         min(keyed.qualifier_stem) as qualifier_stem,
         min(keyed.qualifier_key) as qualifier_key,
         min(keyed.qualifier_region_stem) as qualifier_region_stem,
-        list_distinct(flatten(list(keyed.acronym_initials))) as acronym_initials,
-        list_distinct(flatten(list(keyed.name_initials))) as name_initials,
-        list_distinct(flatten(list(keyed.honorific_words))) as honorific_words,
-        list_distinct(flatten(list(keyed.bare_honorific_words))) as bare_honorific_words,
-        list_distinct(flatten(list(keyed.unit_words))) as unit_words,
+        {{ list_union_agg('keyed.acronym_initials') }} as acronym_initials,
+        {{ list_union_agg('keyed.name_initials') }} as name_initials,
+        {{ list_union_agg('keyed.honorific_words') }} as honorific_words,
+        {{ list_union_agg('keyed.bare_honorific_words') }} as bare_honorific_words,
+        {{ list_union_agg('keyed.unit_words') }} as unit_words,
         {{ dbt.hash("keyed.entity_type || ':' || keyed.match_key") }} as group_entity_id
     from keyed
     inner join anchors
@@ -290,11 +290,11 @@ known_words as (
     -- key in the same run)
     select
         entity_type, match_key, entity_id,
-        list_distinct(flatten(list(acronym_initials))) as acronym_initials,
-        list_distinct(flatten(list(name_initials))) as name_initials,
-        list_distinct(flatten(list(honorific_words))) as honorific_words,
-        list_distinct(flatten(list(bare_honorific_words))) as bare_honorific_words,
-        list_distinct(flatten(list(unit_words))) as unit_words
+        {{ list_union_agg('acronym_initials') }} as acronym_initials,
+        {{ list_union_agg('name_initials') }} as name_initials,
+        {{ list_union_agg('honorific_words') }} as honorific_words,
+        {{ list_union_agg('bare_honorific_words') }} as bare_honorific_words,
+        {{ list_union_agg('unit_words') }} as unit_words
     from (
         select
             entity_type, match_key, entity_id, acronym_initials, name_initials, honorific_words,
@@ -358,12 +358,12 @@ features as (
                 known.entity_type, known.match_key, known.entity_id, known.target_name, known.curated_name,
                 known.fuzzy_key, known.place_key, known.qualifier_level, known.qualifier_stem, known.qualifier_key,
                 known.qualifier_region_stem,
-                coalesce(known_words.acronym_initials, cast([] as {{ dbt.type_string() }}[])) as acronym_initials,
-                coalesce(known_words.name_initials, cast([] as {{ dbt.type_string() }}[])) as name_initials,
-                coalesce(known_words.honorific_words, cast([] as {{ dbt.type_string() }}[])) as honorific_words,
-                coalesce(known_words.bare_honorific_words, cast([] as {{ dbt.type_string() }}[]))
+                coalesce(known_words.acronym_initials, {{ empty_string_array() }}) as acronym_initials,
+                coalesce(known_words.name_initials, {{ empty_string_array() }}) as name_initials,
+                coalesce(known_words.honorific_words, {{ empty_string_array() }}) as honorific_words,
+                coalesce(known_words.bare_honorific_words, {{ empty_string_array() }})
                     as bare_honorific_words,
-                coalesce(known_words.unit_words, cast([] as {{ dbt.type_string() }}[])) as unit_words,
+                coalesce(known_words.unit_words, {{ empty_string_array() }}) as unit_words,
                 'known' as target_side,
                 cast(null as bigint) as n_mentions
             from (
@@ -482,8 +482,8 @@ target_blocks as (
         'o:' || left(oblast_stem, 3),
         case when entity_type = 'location' then 'q:' || place_key end
     ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
-      || {{ acronym_blocks('name_initials', 'acronym_initials') }}
-      || {{ honorific_blocks('honorific_words', 'bare_honorific_words') }}
+      || {{ directed_blocks('a', 'name_initials', 'acronym_initials') }}
+      || {{ directed_blocks('h', 'honorific_words', 'bare_honorific_words', 4) }}
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
@@ -500,8 +500,8 @@ group_blocks as (
         case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
         'o:' || left(oblast_stem, 3),
         case when entity_type = 'location' then 'q:' || place_key end
-    ] || {{ acronym_blocks('acronym_initials', 'name_initials') }}
-      || {{ honorific_blocks('bare_honorific_words', 'honorific_words') }}
+    ] || {{ directed_blocks('a', 'acronym_initials', 'name_initials') }}
+      || {{ directed_blocks('h', 'bare_honorific_words', 'honorific_words', 4) }}
       || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
             || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
             || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
