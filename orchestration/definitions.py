@@ -16,6 +16,13 @@ def build_definitions(settings: Settings | None = None, postgres: PostgresTarget
     their own). The PostgreSQL publish is part of it only when a target is set."""
     if settings is None:
         settings, postgres = load_settings(), load_postgres_target()
+    if settings.engine != "duckdb":
+        # The Spark engine lands in steps (docs/scale-out.md): its raw zone, session and first
+        # models exist, the whole run does not yet. Refuse it here rather than half-run it.
+        raise ValueError(
+            f"WAREHOUSE_ENGINE={settings.engine!r}: the pipeline runs on duckdb only so far "
+            "(docs/scale-out.md says what runs on Spark today); unset WAREHOUSE_ENGINE"
+        )
     targets = [published_postgres] if postgres is not None else []
     return dg.Definitions(
         assets=[raw_landing, warehouse_dbt_models, published_warehouse, published_site, *targets],

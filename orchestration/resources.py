@@ -57,6 +57,12 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     quarantine_share_min_records: int
     publish_keep_versions: int
     dbt_full_refresh: bool = False
+    engine: str = "duckdb"
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    spark_executor_memory: str = "1g"
+    spark_shuffle_partitions: int = 8
+    spark_conf: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -84,6 +90,7 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         """What dbt's profile reads (profiles.yml) from the environment."""
         settings = self.settings
         return {
+            "WAREHOUSE_ENGINE": settings.engine,
             "WAREHOUSE_DB_PATH": str(settings.working_db),
             "DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
             "DUCKDB_THREADS": str(settings.duckdb_threads),

@@ -73,6 +73,10 @@ def _float(name: str, default: float) -> float:
         raise ValueError(f"{name}={raw!r} is not a number") from exc
 
 
+# WAREHOUSE_ENGINE: DuckDB, embedded (the default), or Spark (a local or standalone cluster).
+ENGINES = ("duckdb", "spark")
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
@@ -83,6 +87,18 @@ class Settings:
     quarantine_share_min_records: int = 100
     publish_keep_versions: int = 5
     dbt_full_refresh: bool = False
+    # The engine dbt builds with (ENGINES); the spark_* settings are read only by the Spark one
+    # (orchestration/spark_engine.py; docs/scale-out.md).
+    engine: str = "duckdb"
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    spark_executor_memory: str = "1g"
+    spark_shuffle_partitions: int = 8
+    spark_conf: str = ""
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"WAREHOUSE_ENGINE={self.engine!r}: expected one of {', '.join(ENGINES)}")
 
     @property
     def working_db(self) -> Path:
@@ -98,6 +114,11 @@ class Settings:
     def raw_dir(self) -> Path:
         """The raw zone: landed records as Parquet, one folder per load (landing/raw_zone.py)."""
         return self.warehouse_dir / "raw"
+
+    @property
+    def spark_dir(self) -> Path:
+        """The Spark engine's catalog (metastore) and table files (orchestration/spark_engine.py)."""
+        return self.warehouse_dir / "spark"
 
     @property
     def duckdb_temp_dir(self) -> Path:
@@ -184,4 +205,10 @@ def load_settings() -> Settings:
         publish_keep_versions=max(1, int(_float("PUBLISH_KEEP_VERSIONS", 5))),
         # Rebuild the incremental dbt models from all of raw (after changing one of them).
         dbt_full_refresh=os.environ.get("DBT_FULL_REFRESH", "").lower() in ("1", "true", "yes"),
+        engine=os.environ.get("WAREHOUSE_ENGINE", "duckdb").strip().lower() or "duckdb",
+        spark_master=os.environ.get("SPARK_MASTER", "local[2]"),
+        spark_driver_memory=os.environ.get("SPARK_DRIVER_MEMORY", "2g"),
+        spark_executor_memory=os.environ.get("SPARK_EXECUTOR_MEMORY", "1g"),
+        spark_shuffle_partitions=max(1, int(_float("SPARK_SHUFFLE_PARTITIONS", 8))),
+        spark_conf=os.environ.get("SPARK_CONF", ""),
     )

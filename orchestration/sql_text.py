@@ -12,3 +12,9 @@ def quote_identifier(identifier: str) -> str:
 def quote_literal(value: str) -> str:
     """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def quote_spark_literal(value: str) -> str:
+    """A Spark SQL string literal: Spark reads a backslash as an escape, and two quotes in a row
+    as two adjacent literals (`'a''b'` is `ab`), so both are escaped with a backslash."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

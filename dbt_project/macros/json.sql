@@ -58,7 +58,17 @@
 
 {#- Every published timestamp is a plain timestamp in UTC: BI tools disagree about time zones. -#}
 {% macro to_utc(expr) -%}
+    {{ return(adapter.dispatch('to_utc', 'event_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__to_utc(expr) -%}
     cast(timezone('UTC', {{ expr }}) as timestamp)
+{%- endmacro %}
+
+{#- Spark's timestamp is an instant shown in the session's time zone, which the engine pins to
+    UTC (orchestration/spark_engine.py): as timestamp_ntz it is that UTC wall-clock time. -#}
+{% macro spark__to_utc(expr) -%}
+    cast({{ expr }} as timestamp_ntz)
 {%- endmacro %}
 
 {#- A landed record's key: its file's content hash and its line. -#}

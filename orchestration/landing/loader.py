@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.faults import fault_point
-from orchestration.landing import raw_zone
+from orchestration.landing import raw_tables, raw_zone
 from orchestration.landing.discover import LandedFile, file_sha256
 from orchestration.landing.reading import (
     DEFAULT_CHUNK_BYTES,
@@ -364,5 +364,6 @@ def load_files(
             if settled:
                 remember(con, settled)
             raw_zone.refresh_view(con, raw_dir)
+        raw_tables.mirror_loads(con, raw_dir)  # every committed load's manifest and quarantine rows
         raw_zone.finish(con, raw_dir)
         return results

@@ -5,6 +5,8 @@ Layout, under the raw directory (`$WAREHOUSE_DIR/raw` by default):
 
     event_records/load_sequence=<N>/content_sha256=<sha>/part-<k>.parquet
 
+(and the same layout for copies of each load's manifest and quarantine rows: raw_tables.py).
+
 Hive-style: the path carries both keys of a load, so a reader that selects new loads by
 `load_sequence` (staging does) skips older directories without opening them, and a load's files
 are immutable once visible.
@@ -39,6 +41,41 @@ from orchestration.sql_text import quote_literal
 
 INCOMING = ".incoming"
 RECORDS_TABLE = "event_records"
+# Every table of the raw zone: the columns in its files, in order, each with the type an engine
+# declares it with (Spark's external tables: orchestration/spark_engine.py). A load's keys are not
+# in its files but in its folder's names (KEYS).
+TABLE_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    RECORDS_TABLE: (
+        ("load_id", "string"),
+        ("source_file", "string"),
+        ("line_number", "bigint"),
+        ("source_format", "string"),
+        ("record", "string"),
+        ("extra_fields", "string"),
+        ("loaded_at", "timestamp"),
+    ),
+    # copies of the warehouse's committed rows (raw_tables.py)
+    "file_loads": (
+        ("load_id", "string"),
+        ("source_file", "string"),
+        ("file_format", "string"),
+        ("size_bytes", "bigint"),
+        ("lines_read", "bigint"),
+        ("rows_loaded", "bigint"),
+        ("rows_quarantined", "bigint"),
+        ("loaded_at", "timestamp"),
+    ),
+    "quarantine": (
+        ("load_id", "string"),
+        ("source_file", "string"),
+        ("line_number", "bigint"),
+        ("reason_code", "string"),
+        ("detail", "string"),
+        ("raw_text", "string"),
+        ("loaded_at", "timestamp"),
+    ),
+}
+KEYS = (("load_sequence", "bigint"), ("content_sha256", "string"))
 # Every part of every visible load, below records_dir (the layout in the docstring above).
 PARTS = "*/*/*.parquet"
 
@@ -68,10 +105,10 @@ def records_dir(raw_dir: Path) -> Path:
     return raw_dir / RECORDS_TABLE
 
 
-def load_dir(raw_dir: Path, load_sequence: int, content_sha256: str) -> Path:
-    """Where a committed load's files live. Both parts are the pipeline's own values (a number
-    and a hex digest), never a file's name or content."""
-    return records_dir(raw_dir) / f"load_sequence={load_sequence}" / f"content_sha256={content_sha256}"
+def load_dir(raw_dir: Path, load_sequence: int, content_sha256: str, table: str = RECORDS_TABLE) -> Path:
+    """Where a committed load's files of `table` live. Both parts are the pipeline's own values (a
+    number and a hex digest), never a file's name or content; `table` is a constant of ours."""
+    return raw_dir / table / f"load_sequence={load_sequence}" / f"content_sha256={content_sha256}"
 
 
 def new_incoming(raw_dir: Path) -> Path:
@@ -89,9 +126,11 @@ def make_durable(incoming: Path) -> None:
     fsync_dir(incoming)
 
 
-def make_visible(raw_dir: Path, incoming: Path, load_sequence: int, content_sha256: str) -> None:
-    """One rename puts a committed load's files in place (all of them, or none)."""
-    target = load_dir(raw_dir, load_sequence, content_sha256)
+def make_visible(
+    raw_dir: Path, incoming: Path, load_sequence: int, content_sha256: str, table: str = RECORDS_TABLE
+) -> None:
+    """One rename puts a committed load's files of `table` in place (all of them, or none)."""
+    target = load_dir(raw_dir, load_sequence, content_sha256, table)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.rename(incoming, target)
     fsync_dir(target.parent)
@@ -132,7 +171,12 @@ def check_owned(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
             "select content_sha256, coalesce(load_sequence, 0) from raw.file_loads"
         ).fetchall()
     }
-    found = {f"{path.parent.name}/{path.name}" for path in records_dir(raw_dir).glob("*/*") if path.is_dir()}
+    # every table's load folders: the records' and the copied manifest and quarantine rows'
+    found = {
+        f"{path.parent.name}/{path.name}"
+        for path in raw_dir.glob("*/load_sequence=*/content_sha256=*")
+        if path.is_dir()
+    }
     if foreign := sorted(found - listed):
         raise ForeignRawZone(
             f"the raw zone {raw_dir} holds {len(foreign)} load(s) that this warehouse's "

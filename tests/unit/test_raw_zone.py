@@ -19,6 +19,7 @@ import pytest
 from orchestration.faults import FAULT_ENV
 from orchestration.landing.discover import discover
 from orchestration.landing.loader import load_files
+from orchestration.landing.raw_tables import COLUMNS, mirror_loads
 from orchestration.landing.raw_zone import INCOMING, PARTS, ForeignRawZone, records_dir
 from orchestration.landing.warehouse_schema import ensure_raw_zone
 from orchestration.settings import REPO_ROOT
@@ -101,6 +102,7 @@ def test_killed_between_commit_and_rename_the_next_landing_finishes_the_rename(l
     assert land(landing, warehouse) == ["already_loaded", "loaded"]  # a.jsonl was committed: rolled forward
     assert counts(warehouse) == (4, 1, 2)
     assert len(visible_parts(warehouse)) == 2
+    assert copied_rows(warehouse, "file_loads") == warehouse_rows(warehouse, "file_loads")
     assert not (warehouse / "raw" / INCOMING).exists()
 
 
@@ -174,3 +176,45 @@ def test_the_raw_zone_is_plain_parquet_any_reader_takes(landing, tmp_path) -> No
     assert set(table.column("load_sequence").to_pylist()) == {1, 2}
     assert len(set(table.column("content_sha256").to_pylist())) == 2
     assert json.loads(table.column("record")[0].as_py())["source_reports"]
+
+
+def copied_rows(warehouse: Path, table: str) -> list[tuple[object, ...]]:
+    """A copied table of the raw zone as any reader sees it (keys from the folder names)."""
+    import pyarrow.dataset as ds
+
+    rows = ds.dataset(warehouse / "raw" / table, format="parquet", partitioning="hive").to_table().to_pylist()
+    return sorted(tuple(str(row[column]) for column in ("content_sha256", *COLUMNS[table])) for row in rows)
+
+
+def warehouse_rows(warehouse: Path, table: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
+        rows = con.execute(f"select content_sha256, {', '.join(COLUMNS[table])} from raw.{table}").fetchall()
+    return sorted(tuple(map(str, row)) for row in rows)
+
+
+def test_every_load_copies_its_manifest_and_quarantine_rows_into_the_raw_zone(landing, tmp_path) -> None:
+    """An engine that cannot open the warehouse file reads the same manifest and quarantine rows
+    from the raw zone: one folder per load and table, an empty file for a load with no rejects."""
+    warehouse = tmp_path / "warehouse"
+    land(landing, warehouse)
+    for table in COLUMNS:
+        assert copied_rows(warehouse, table) == warehouse_rows(warehouse, table)
+        assert len(list((warehouse / "raw" / table).glob("load_sequence=*/content_sha256=*/*.parquet"))) == 2
+    assert len(copied_rows(warehouse, "quarantine")) == 1  # b.jsonl's broken line; a.jsonl has none
+
+
+def test_a_missing_copy_is_written_by_the_next_landing_and_others_are_left_alone(landing, tmp_path) -> None:
+    """A landing killed after its commit but before its copies leaves them absent (a folder
+    appears whole, by one rename): the next landing writes exactly the absent ones."""
+    warehouse = tmp_path / "warehouse"
+    land(landing, warehouse)
+    kept = next((warehouse / "raw" / "file_loads").glob("*/*/*.parquet"))
+    kept_mtime = kept.stat().st_mtime_ns
+    for folder in (warehouse / "raw" / "quarantine").glob("*/*"):
+        shutil.rmtree(folder)
+    with duckdb.connect(str(warehouse / "w.duckdb")) as con:
+        assert mirror_loads(con, warehouse / "raw") == 2
+        assert mirror_loads(con, warehouse / "raw") == 0
+    assert copied_rows(warehouse, "quarantine") == warehouse_rows(warehouse, "quarantine")
+    assert kept.stat().st_mtime_ns == kept_mtime
+    assert land(landing, warehouse) == ["already_loaded", "already_loaded"]
