@@ -35,3 +35,45 @@
 {% macro default__ordered_product(expr) -%}
     list_reduce(list({{ expr }} order by {{ expr }}), lambda product, factor: product * factor)
 {%- endmacro %}
+
+{#- `list` with each item `item` (a name for use in `body`) replaced by `body`. Lambdas are
+    spelled differently by the engines (DuckDB: `lambda x: …`; Spark: `x -> …`), and so are the
+    list functions. -#}
+{% macro list_map(list, item, body) -%}
+    {{ return(adapter.dispatch('list_map', 'event_warehouse')(list, item, body)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_map(list, item, body) -%}
+    list_transform({{ list }}, lambda {{ item }}: {{ body }})
+{%- endmacro %}
+
+{% macro spark__list_map(list, item, body) -%}
+    transform({{ list }}, {{ item }} -> {{ body }})
+{%- endmacro %}
+
+{#- The items of `list` for which `condition` (over `item`) holds, in order. -#}
+{% macro list_keep(list, item, condition) -%}
+    {{ return(adapter.dispatch('list_keep', 'event_warehouse')(list, item, condition)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_keep(list, item, condition) -%}
+    list_filter({{ list }}, lambda {{ item }}: {{ condition }})
+{%- endmacro %}
+
+{% macro spark__list_keep(list, item, condition) -%}
+    filter({{ list }}, {{ item }} -> {{ condition }})
+{%- endmacro %}
+
+{#- A list of texts as one text, `[a, b]`: items joined by ', ' (null items left out). Not a cast:
+    DuckDB quotes and escapes some items when it casts a list to text, Spark never does. -#}
+{% macro list_text(list) -%}
+    '[' || {{ adapter.dispatch('join_texts', 'event_warehouse')(list, ', ') }} || ']'
+{%- endmacro %}
+
+{% macro duckdb__join_texts(list, separator) -%}
+    array_to_string({{ list }}, '{{ separator }}')
+{%- endmacro %}
+
+{% macro spark__join_texts(list, separator) -%}
+    array_join({{ list }}, '{{ separator }}')
+{%- endmacro %}

@@ -28,13 +28,13 @@ batch as (
         {% endif %} as staging_batch
 ),
 
--- Each record is parsed once into its typed shape (macros/json.sql: record_shape), arrays
+-- Each record is parsed once into its typed shape (macros/json.sql: parse_record), arrays
 -- included.
 parsed as (
     select
         records.*,
         batch.staging_batch,
-        from_json(record, '{{ record_shape() }}') as doc
+        {{ parse_record('record') }} as doc
     from records
     cross join batch
 ),
