@@ -144,7 +144,7 @@
 
 {#- A landed record's key: its file's content hash and its line. -#}
 {% macro record_key(sha_column, line_column) -%}
-    {{ dbt.hash(sha_column ~ " || ':' || cast(" ~ line_column ~ " as " ~ dbt.type_string() ~ ")") }}
+    {{ dbt.hash(sha_column ~ " || ':' || " ~ as_text(line_column)) }}
 {%- endmacro %}
 
 {#- One row per item of the list column `list_column` of the new staging batches' records (those

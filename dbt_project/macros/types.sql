@@ -14,3 +14,8 @@
 {% macro exact_avg(expression) -%}
     cast(avg(cast({{ expression }} as {{ dbt.type_numeric() }})) as {{ type_double() }})
 {%- endmacro %}
+
+{#- `expr` as text in every engine (Spark has no bare `varchar`). -#}
+{% macro as_text(expr) -%}
+    cast({{ expr }} as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -28,7 +28,7 @@ tones as (
 
 final as (
     select
-        {{ dbt.hash("versions.version_id || '|' || cast(reports.report_index as varchar)") }} as claim_id,
+        {{ dbt.hash("versions.version_id || '|' || " ~ as_text('reports.report_index')) }} as claim_id,
         versions.version_id,
         versions.event_id,
         versions.extracted_at,

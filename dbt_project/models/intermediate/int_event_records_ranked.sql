@@ -155,7 +155,7 @@ ranked as (
 final as (
     select
         ranked.*,
-        {{ dbt.hash("ranked.event_id || '|' || cast(ranked.extracted_at as varchar)") }} as version_id,
+        {{ dbt.hash("ranked.event_id || '|' || " ~ as_text('ranked.extracted_at')) }} as version_id,
         ranked.delivery_rank = 1 as is_selected,
         ranked.content_fingerprint <> first_value(ranked.content_fingerprint) over (
             partition by ranked.event_id, ranked.extracted_at order by ranked.delivery_rank
