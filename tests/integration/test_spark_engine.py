@@ -192,3 +192,52 @@ def test_the_ported_models_build_the_same_rows_on_both_engines(landed: Settings,
     assert duckdb_rows(
         landed.working_db, "select count(*) from intermediate.int_event_records_ranked where event_id = 'a1'"
     ) == ["[2]"]
+
+
+# Texts on which RE2 (DuckDB) and Java (Spark) disagree unless macros/regex.sql translates: a
+# word boundary next to an accented letter, a vertical tab, a final new line before `$`,
+# case-insensitive Cyrillic, a first-only replacement, group references, a quote in a pattern.
+REGEX_TEXTS = [
+    "kyiv", "Kyiv city", "ékyiv", "kyivé", "a\u000bb  c\td", "kyiv\n", "ІМЕНІ Шевченка", "імені",
+    "hello world", "mississippi", "it's o’clock", "a\nb", "axb", "", None, "x$y", "Київ kyiv Kyiv",
+    "word1 word2", "ab\rcd", "named after kyiv",
+]  # fmt: skip
+REGEX_EXPRESSIONS = """
+    {{ re_replace_all('t', '\\\\bkyiv\\\\b', 'K') }},
+    {{ re_replace_all('t', '\\\\s+', '_') }},
+    {{ re_matches('t', 'v$') }},
+    {{ re_matches('t', 'імені', case_insensitive=true) }},
+    {{ re_replace_all('t', '^(\\\\w+) (\\\\w+)$', '\\\\2 \\\\1') }},
+    {{ re_replace_first('t', 'i', '[\\\\0]') }},
+    {{ re_full_match('t', '[a-z ]+') }},
+    {{ re_extract('t', '(\\\\w+)$', 1) }},
+    {{ re_extract_all('t', '[a-z]+', 0) }},
+    {{ re_replace_all('t', "[''’]", '') }},
+    {{ re_replace_all('t', 'a.b', 'X') }}
+"""
+
+
+def compiled(sql: str, engine: str, target: Path) -> str:
+    """`sql` (with the project's macros) compiled for `engine`'s adapter."""
+    from dbt.cli.main import dbtRunner
+
+    env = {"WAREHOUSE_ENGINE": engine, "WAREHOUSE_DB_PATH": ":memory:"}
+    with mock.patch.dict(os.environ, env):
+        project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+        result = dbtRunner().invoke(["compile", "--inline", sql, "--quiet", *project, "--target-path", str(target)])
+    assert result.success, result.exception
+    return str(result.result.results[0].node.compiled_code)  # type: ignore[union-attr]
+
+
+def test_regular_expressions_match_the_same_texts_on_both_engines(spark: object, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = tmp_path / "texts.parquet"
+    pq.write_table(pa.table({"t": REGEX_TEXTS}), texts)
+    sql = f"select t, {REGEX_EXPRESSIONS} from __TEXTS__"
+    in_duckdb = compiled(sql, "duckdb", tmp_path / "duckdb").replace("__TEXTS__", f"read_parquet('{texts}')")
+    in_spark = compiled(sql, "spark", tmp_path / "spark").replace("__TEXTS__", f"parquet.`{texts}`")
+    with duckdb.connect() as con:
+        expected = sorted(repr(plain(row)) for row in con.execute(in_duckdb).fetchall())
+    assert spark_rows(spark, in_spark) == expected
