@@ -67,7 +67,12 @@
 {#- A list of texts as one text, `[a, b]`: items joined by ', ' (null items left out). Not a cast:
     DuckDB quotes and escapes some items when it casts a list to text, Spark never does. -#}
 {% macro list_text(list) -%}
-    '[' || {{ adapter.dispatch('join_texts', 'event_warehouse')(list, ', ') }} || ']'
+    '[' || {{ join_texts(list, ', ') }} || ']'
+{%- endmacro %}
+
+{#- The texts of `list` joined by `separator` (a constant; null items left out). -#}
+{% macro join_texts(list, separator) -%}
+    {{ return(adapter.dispatch('join_texts', 'event_warehouse')(list, separator)) }}
 {%- endmacro %}
 
 {% macro duckdb__join_texts(list, separator) -%}
@@ -76,4 +81,153 @@
 
 {% macro spark__join_texts(list, separator) -%}
     array_join({{ list }}, '{{ separator }}')
+{%- endmacro %}
+
+{#- `body` with `name` bound to the value of `expr`, computed once (a one-item list mapped):
+    SQL has no `let`. -#}
+{% macro bound(expr, name, body) -%}
+    {{ adapter.dispatch('list_first', 'event_warehouse')(list_map(adapter.dispatch('list_of', 'event_warehouse')(expr), name, body)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_of(expr) -%}
+    [{{ expr }}]
+{%- endmacro %}
+
+{% macro spark__list_of(expr) -%}
+    array({{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__list_first(list) -%}
+    {{ list }}[1]
+{%- endmacro %}
+
+{% macro spark__list_first(list) -%}
+    element_at({{ list }}, 1)
+{%- endmacro %}
+
+{#- The list of the SQL expressions `items`. -#}
+{% macro list_literal(items) -%}
+    {{ adapter.dispatch('list_of', 'event_warehouse')(items | join(', ')) }}
+{%- endmacro %}
+
+{#- The number of items of a list (a text's length is length() on both engines). -#}
+{% macro list_size(list) -%}
+    {{ return(adapter.dispatch('list_size', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_size(list) -%}
+    len({{ list }})
+{%- endmacro %}
+
+{% macro spark__list_size(list) -%}
+    size({{ list }})
+{%- endmacro %}
+
+{#- Whether `list` has the item `item`. -#}
+{% macro list_has(list, item) -%}
+    {{ return(adapter.dispatch('list_has', 'event_warehouse')(list, item)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_has(list, item) -%}
+    list_contains({{ list }}, {{ item }})
+{%- endmacro %}
+
+{% macro spark__list_has(list, item) -%}
+    array_contains({{ list }}, {{ item }})
+{%- endmacro %}
+
+{#- The first item of a list (null when it is empty). -#}
+{% macro list_first(list) -%}
+    {{ return(adapter.dispatch('list_first', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{#- The last two items of a list (all of them when it has fewer). -#}
+{% macro list_last_two(list) -%}
+    {{ return(adapter.dispatch('list_last_two', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_last_two(list) -%}
+    {{ list }}[-2:]
+{%- endmacro %}
+
+{% macro spark__list_last_two(list) -%}
+    case when size({{ list }}) <= 2 then {{ list }} else slice({{ list }}, -2, 2) end
+{%- endmacro %}
+
+{#- The distinct items of a list, and sorted. -#}
+{% macro list_unique(list) -%}
+    {{ return(adapter.dispatch('list_unique', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_unique(list) -%}
+    list_distinct({{ list }})
+{%- endmacro %}
+
+{% macro spark__list_unique(list) -%}
+    array_distinct({{ list }})
+{%- endmacro %}
+
+{% macro list_sorted(list) -%}
+    {{ return(adapter.dispatch('list_sorted', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_sorted(list) -%}
+    list_sort({{ list }})
+{%- endmacro %}
+
+{% macro spark__list_sorted(list) -%}
+    array_sort({{ list }})
+{%- endmacro %}
+
+{#- Two lists one after the other. -#}
+{% macro list_concat(first, second) -%}
+    {{ return(adapter.dispatch('list_concat', 'event_warehouse')(first, second)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_concat(first, second) -%}
+    list_concat({{ first }}, {{ second }})
+{%- endmacro %}
+
+{% macro spark__list_concat(first, second) -%}
+    concat({{ first }}, {{ second }})
+{%- endmacro %}
+
+{#- `text` split at every `separator` (a constant text, not a pattern; '' splits it into its
+    characters). Spark's split takes a regular expression: the separator is quoted. -#}
+{% macro split_text(text, separator) -%}
+    {{ return(adapter.dispatch('split_text', 'event_warehouse')(text, separator)) }}
+{%- endmacro %}
+
+{% macro duckdb__split_text(text, separator) -%}
+    string_split({{ text }}, '{{ separator }}')
+{%- endmacro %}
+
+{% macro spark__split_text(text, separator) -%}
+    {%- if separator == '' -%}
+        split({{ text }}, '', -1)
+    {%- else -%}
+        split({{ text }}, '{{ '[' ~ separator ~ ']' if separator | length == 1 else separator }}', -1)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether the text `text` starts with the text `prefix`. -#}
+{% macro text_starts_with(text, prefix) -%}
+    {{ return(adapter.dispatch('text_starts_with', 'event_warehouse')(text, prefix)) }}
+{%- endmacro %}
+
+{% macro duckdb__text_starts_with(text, prefix) -%}
+    starts_with({{ text }}, {{ prefix }})
+{%- endmacro %}
+
+{% macro spark__text_starts_with(text, prefix) -%}
+    startswith({{ text }}, {{ prefix }})
+{%- endmacro %}
+
+{#- The list of the constant texts `texts` (the project's vocabularies, never data). -#}
+{% macro text_list(texts) -%}
+    {%- set quoted = [] -%}
+    {%- for text in texts -%}
+        {%- do quoted.append("'" ~ text | replace("'", "''") ~ "'") -%}
+    {%- endfor -%}
+    {{ list_literal(quoted) }}
 {%- endmacro %}

@@ -21,10 +21,24 @@
     {%- for letter, latin in cyrillic + [('ß', 'ss'), ('ł', 'l'), ('ø', 'o'), ('æ', 'ae')] -%}
         {%- set ns.folded = "replace(" ~ ns.folded ~ ", '" ~ letter ~ "', '" ~ latin ~ "')" -%}
     {%- endfor -%}
-    strip_accents(case when regexp_matches(lower({{ expr }}), '[а-яёіїєґўßłøæ]') then {{ ns.folded }} else lower({{ expr }}) end)
+    {{ strip_accents_of("case when " ~ re_matches("lower(" ~ expr ~ ")", '[а-яёіїєґўßłøæ]') ~ " then " ~ ns.folded ~ " else lower(" ~ expr ~ ") end") }}
 {%- endmacro %}
 
-{#- `expr` passed through regexp_replace(…, pattern, replacement, 'g') for each rule in order.
+{#- Accents stripped: DuckDB's function; on Spark, Apache Commons' (in Spark's classpath), which
+    strips the same marks from the project's names (tests/integration/test_spark_engine.py). -#}
+{% macro strip_accents_of(expr) -%}
+    {{ return(adapter.dispatch('strip_accents_of', 'event_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__strip_accents_of(expr) -%}
+    strip_accents({{ expr }})
+{%- endmacro %}
+
+{% macro spark__strip_accents_of(expr) -%}
+    reflect('org.apache.commons.lang3.StringUtils', 'stripAccents', {{ expr }})
+{%- endmacro %}
+
+{#- `expr` passed through re_replace_all(…, pattern, replacement) for each rule in order.
     A list of more than three rules first asks one regular expression, all its patterns as
     alternatives, whether any rule applies: a text that none matches is returned as it is
     without running the chain. That is exact: until one rule fires the text is unchanged, so no
@@ -35,12 +49,11 @@
     {%- set prefiltered = rules | length > 3 -%}
     {%- set ns = namespace(key='rewritten' if prefiltered else expr) -%}
     {%- for pattern, replacement in rules -%}
-        {%- set ns.key = "regexp_replace(" ~ ns.key ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
+        {%- set ns.key = re_replace_all(ns.key, pattern, replacement) -%}
     {%- endfor -%}
     {%- if prefiltered -%}
-        list_transform([{{ expr }}], lambda rewritten: case
-            when regexp_matches(rewritten, '(?:{{ rules | map(attribute=0) | join(")|(?:") }})') then {{ ns.key }}
-            else rewritten end)[1]
+        {{ bound(expr, 'rewritten', "case when " ~ re_matches('rewritten', '(?:' ~ (rules | map(attribute=0) | join(')|(?:')) ~ ')')
+            ~ " then " ~ ns.key ~ " else rewritten end") }}
     {%- else -%}
         {{ ns.key }}
     {%- endif -%}
@@ -48,13 +61,10 @@
 
 {#- Outlet key: "The Kyiv Independent", "Kyiv Independent" and "kyivindependent.com" → kyivindependent. -#}
 {% macro outlet_key(expr) -%}
-    regexp_replace(
-        regexp_replace(
-            regexp_replace(
-                regexp_replace(trim({{ ascii_fold(expr) }}), '^(https?://)?(www\.)?', ''),
-                '\.(com|net|org|ua|ru|io|media|info|co\.uk)(/.*)?$', ''),
-            '^the\s+', ''),
-        '[^a-z0-9]+', '', 'g')
+    {%- set key = re_replace_first("trim(" ~ ascii_fold(expr) ~ ")", '^(https?://)?(www\\.)?', '') -%}
+    {%- set key = re_replace_first(key, '\\.(com|net|org|ua|ru|io|media|info|co\\.uk)(/.*)?$', '') -%}
+    {%- set key = re_replace_first(key, '^the\\s+', '') -%}
+    {{ re_replace_all(key, '[^a-z0-9]+', '') }}
 {%- endmacro %}
 
 {#- Base entity key: case, accents, apostrophes, dots of abbreviations (U.N., Gen.), punctuation,
@@ -63,7 +73,7 @@
 {% macro entity_base_key(expr) -%}
     {#- a name in another script (nothing of it left) is its own key, never merged with others -#}
     coalesce(nullif({{ rewrite(
-        "trim(regexp_replace(regexp_replace(regexp_replace(" ~ ascii_fold(expr) ~ ", '[''’ʼ`.]', '', 'g'), '[^a-z0-9]+', ' ', 'g'), '^the ', ''))",
+        "trim(" ~ re_replace_first(re_replace_all(re_replace_all(ascii_fold(expr), "[''’ʼ`.]", ''), '[^a-z0-9]+', ' '), '^the ', '') ~ ")",
         [('defence', 'defense'), ('organisation', 'organization'), ('centre', 'center'),
          ('mechanised', 'mechanized')]
     ) }}, ''), lower(trim({{ expr }})))
@@ -114,17 +124,16 @@
     (`named` false: Ivan Mazepa Brigade → ivan mazepa). An empty list otherwise. `base` is the
     name's base key. -#}
 {% macro unit_honorific_words(base, named) -%}
-    list_filter(
-        string_split(case
-            when regexp_matches({{ base }}, '\b(named after|imeni|ymeni)\b')
-                then {{ "regexp_extract(" ~ base ~ ", '\\b(named after|imeni|ymeni)\\b(.*)$', 2)" if named else "''" }}
-            when regexp_matches({{ base }}, '[0-9]') then ''
-            else {{ "''" if named else base }}
-        end, ' '),
-        lambda w: len(w) >= 4 and not regexp_full_match(w, '(the|and|brigade|bryhada|brigada|regiment|polk'
-            || '|battalion|batalion|batalon|unit|separate|okrema|otdelnaia|hetman|hetmana|getmana|prince|kniazia'
-            || '|kniaz|koshovoho|otamana|ataman|general|heneral|colonel|polkovnyka)')
-    )
+    {%- set titles = '(the|and|brigade|bryhada|brigada|regiment|polk|battalion|batalion|batalon|unit|separate'
+        ~ '|okrema|otdelnaia|hetman|hetmana|getmana|prince|kniazia|kniaz|koshovoho|otamana|ataman|general'
+        ~ '|heneral|colonel|polkovnyka)' -%}
+    {{ list_keep(split_text("case
+            when " ~ re_matches(base, '\\b(named after|imeni|ymeni)\\b') ~ "
+                then " ~ (re_extract(base, '\\b(named after|imeni|ymeni)\\b(.*)$', 2) if named else "''") ~ "
+            when " ~ re_matches(base, '[0-9]') ~ " then ''
+            else " ~ ("''" if named else base) ~ "
+        end", ' '),
+        'w', "length(w) >= 4 and not " ~ re_full_match('w', titles)) }}
 {%- endmacro %}
 
 {#- The unit `short`, named by its honorific alone (two words at least), is the unit `long`
@@ -134,34 +143,30 @@
     honorific_words and unit_words columns. A case, not an and: the word comparisons run only
     for the few pairs that can fit. -#}
 {% macro honorific_fits(short, long) -%}
-    case when len({{ short }}.bare_honorific_words) >= 2 and len({{ long }}.honorific_words) > 0 then (
-        len(list_filter({{ short }}.bare_honorific_words,
-            lambda w: not {{ _word_among('w', long ~ '.unit_words') }})) = 0
-        and len(list_filter({{ short }}.bare_honorific_words,
-            lambda w: {{ _word_among('w', long ~ '.honorific_words') }})) > 0
+    case when {{ list_size(short ~ '.bare_honorific_words') }} >= 2 and {{ list_size(long ~ '.honorific_words') }} > 0 then (
+        {{ list_size(list_keep(short ~ '.bare_honorific_words', 'w', 'not ' ~ _word_among('w', long ~ '.unit_words'))) }} = 0
+        and {{ list_size(list_keep(short ~ '.bare_honorific_words', 'w', _word_among('w', long ~ '.honorific_words'))) }} > 0
     ) else false end
 {%- endmacro %}
 
 {#- The word `w` (a lambda parameter) is among `words`, up to the last letter of the longer
     (four letters at least compared). -#}
 {% macro _word_among(w, words) -%}
-    (len(list_filter({{ words }}, lambda v: starts_with(v, left({{ w }}, greatest(len({{ w }}) - 1, 4)))
-        or starts_with({{ w }}, left(v, greatest(len(v) - 1, 4))))) > 0)
+    ({{ list_size(list_keep(words, 'v',
+        text_starts_with('v', 'left(' ~ w ~ ', greatest(length(' ~ w ~ ') - 1, 4))')
+        ~ ' or ' ~ text_starts_with(w, 'left(v, greatest(length(v) - 1, 4))'))) }} > 0)
 {%- endmacro %}
 
 {% macro unit_without_honorific(expr) -%}
-    {%- set stripped -%}
-    regexp_replace(regexp_replace({{ expr }}, '[«"“„][^»"”“]*[»"”“]', ' ', 'g'),
-        '\s+(named after|імені|имени)\s.*$', '', 'i')
-    {%- endset -%}
-    case when regexp_matches({{ stripped }}, '[0-9]') then {{ stripped }} else {{ expr }} end
+    {%- set stripped = re_replace_first(re_replace_all(expr, '[«"“„][^»"”“]*[»"”“]', ' '),
+        '\\s+(named after|імені|имени)\\s.*$', '', case_insensitive=true) -%}
+    case when {{ re_matches(stripped, '[0-9]') }} then {{ stripped }} else {{ expr }} end
 {%- endmacro %}
 
 {#- Word order does not name an organisation or a unit ("Legion Freedom of Russia"): their keys
     are their words sorted, without "of", "the" and "and". -#}
 {% macro token_sorted(expr) -%}
-    array_to_string(list_sort(list_distinct(list_filter(string_split({{ expr }}, ' '),
-        lambda t: t not in ('', 'of', 'the', 'and')))), ' ')
+    {{ join_texts(list_sorted(list_unique(list_keep(split_text(expr, ' '), 't', "t not in ('', 'of', 'the', 'and')"))), ' ') }}
 {%- endmacro %}
 
 {#- The words units and organisations are named with, and their typos ("Gaurds", "Seperate",
@@ -173,12 +178,13 @@
         'forces', 'special', 'purpose', 'ministry', 'defense', 'council', 'security', 'service',
         'national', 'emergency', 'intelligence', 'directorate', 'general', 'russian', 'ukrainian',
         'volunteer', 'infantry', 'artillery', 'federation', 'organization', 'committee'] -%}
-    {%- set words = "['" ~ vocabulary | join("', '") ~ "']" -%}
-    array_to_string(list_transform(string_split({{ expr }}, ' '), lambda w:
-        case when len(w) >= 5 and not list_contains({{ words }}, w)
-            and len(list_filter({{ words }}, lambda v: damerau_levenshtein(w, v) = 1)) = 1
-            then list_filter({{ words }}, lambda v: damerau_levenshtein(w, v) = 1)[1]
-            else w end), ' ')
+    {%- set words = text_list(vocabulary) -%}
+    {%- set one_edit_away = list_keep(words, 'v', one_edit_apart('w', 'v')) -%}
+    {{ join_texts(list_map(split_text(expr, ' '), 'w',
+        "case when length(w) >= 5 and not " ~ list_has(words, 'w') ~ "
+            and " ~ list_size(one_edit_away) ~ " = 1
+            then " ~ list_first(one_edit_away) ~ "
+            else w end"), ' ') }}
 {%- endmacro %}
 
 {#- Places: descriptors and prefixes (also the Cyrillic ones, romanised: м., с., смт, пгт,
@@ -221,9 +227,9 @@
     more (a given name and a surname; "President Vladimir V. Putin" → vladimir putin). -#}
 {% macro person_core_from_base(base) -%}
     {%- set untitled = rewrite(base, person_rules()[:1]) -%}
+    {%- set last_two = join_texts(list_last_two(list_keep(split_text(untitled, ' '), 't', 'length(t) > 1')), ' ') -%}
     {{ rewrite(
-        "case when regexp_matches(" ~ base ~ ", '" ~ person_rules()[0][0] ~ "') then array_to_string(list_filter("
-        ~ "string_split(" ~ untitled ~ ", ' '), lambda t: len(t) > 1)[-2:], ' ') else " ~ base ~ " end",
+        "case when " ~ re_matches(base, person_rules()[0][0]) ~ " then " ~ last_two ~ " else " ~ base ~ " end",
         person_rules()[1:]
     ) }}
 {%- endmacro %}
@@ -337,11 +343,11 @@
         'logistics', 'ranger', 'volunteer', 'rapid', 'response', 'operations', 'forces', 'lancer', 'coastal',
         'russian', 'ukrainian', 'belarusian', 'chechen', 'dpr', 'lpr', 'dnr', 'lnr', 'us', 'american',
         'british', 'polish', 'georgian'] -%}
-    list_transform([{{ expr }}], lambda designation: case when regexp_matches(designation, '\b\d+\b')
-        then array_to_string(list_filter(string_split(designation, ' '), lambda t: regexp_matches(t, '^\d+$')
-            or list_contains(['{{ words | join("', '") }}'], t)), ' ')
+    {{ bound(expr, 'designation', "case when " ~ re_matches('designation', '\\b\\d+\\b') ~ "
+        then " ~ join_texts(list_keep(split_text('designation', ' '), 't', re_matches('t', '^\\d+$')
+            ~ " or " ~ list_has(text_list(words), 't')), ' ') ~ "
         else designation
-    end)[1]
+    end") }}
 {%- endmacro %}
 
 {#- Organisations as Ukrainian and Russian name them, romanised, in the English words of their
@@ -412,20 +418,18 @@
 {#- Organisations' acronyms (docs/entity-resolution.md, "Acronyms"). A name's country, written
     last ("… of Ukraine", "… России", "… РФ"), which an acronym may or may not spell. -#}
 {% macro _trailing_country() -%}
-    '(?i)\s+((of\s+)?(the\s+)?(ukraine|russia|russian federation)|україни|украины|россии|росії|российской федерации|російської федерації|рф)\s*$'
+    {{ return('\\s+((of\\s+)?(the\\s+)?(ukraine|russia|russian federation)|україни|украины|россии|росії|российской федерации|російської федерації|рф)\\s*$') }}
 {%- endmacro %}
 
 {#- The words an acronym is made of: punctuation dropped, function words (of, the, і, и…) left
     out, and without the trailing country when `without_country`. -#}
 {% macro _acronym_words(expr, without_country) -%}
-    {%- set name = "regexp_replace(" ~ expr ~ ", " ~ _trailing_country() ~ ", '')" if without_country else expr -%}
-    list_filter(
-        string_split(trim(regexp_replace(
-            regexp_replace({{ name }}, '[''’ʼ`]', '', 'g'), '[^\p{L}\p{N}-]+', ' ', 'g'
-        )), ' '),
-        lambda w: w <> '' and lower(w) not in ('of', 'the', 'and', 'for', 'on', 'in', 'at', 'і', 'й', 'та', 'и',
-            'по', 'de', 'du', 'des', 'la', 'le', 'der', 'die', 'das', 'für', 'und')
-    )
+    {%- set name = re_replace_first(expr, _trailing_country(), '', case_insensitive=true) if without_country else expr -%}
+    {{ list_keep(
+        split_text("trim(" ~ re_replace_all(re_replace_all(name, "[''’ʼ`]", ''), '[^\\p{L}\\p{N}-]+', ' ') ~ ")", ' '),
+        'w', "w <> '' and lower(w) not in ('of', 'the', 'and', 'for', 'on', 'in', 'at', 'і', 'й', 'та', 'и',
+            'по', 'de', 'du', 'des', 'la', 'le', 'der', 'die', 'das', 'für', 'und')"
+    ) }}
 {%- endmacro %}
 
 {#- An organisation's initials, romanised: a word in capitals is kept whole (ФСБ, ООН), a
@@ -433,13 +437,12 @@
     its first letter only (Anti-Corruption Prosecutor's Office → APO, as SAPO spells it).
     Written in capitals (`is_acronym_form`), the name is the acronym itself. -#}
 {% macro organization_initials(expr, without_country=false) -%}
-    {{ ascii_fold("array_to_string(list_transform(" ~ _acronym_words(expr, without_country) ~ ",
-        lambda w: case
-            when regexp_full_match(w, '\p{Lu}{2,}') then w
-            when regexp_matches(w, '\p{Cyrillic}')
-                then array_to_string(list_transform(string_split(w, '-'), lambda p: left(p, 1)), '')
+    {{ ascii_fold(join_texts(list_map(_acronym_words(expr, without_country), 'w', "case
+            when " ~ re_full_match('w', '\\p{Lu}{2,}') ~ " then w
+            when " ~ re_matches('w', '\\p{Cyrillic}') ~ "
+                then " ~ join_texts(list_map(split_text('w', '-'), 'p', 'left(p, 1)'), '') ~ "
             else left(w, 1)
-        end), '')") }}
+        end"), '')) }}
 {%- endmacro %}
 
 {#- An organisation name's acronym letters (`acronyms` true: the name is written as an acronym)
@@ -448,7 +451,7 @@
     int_entity_names_keyed. -#}
 {% macro initials_list(rel, acronyms) -%}
     case when {{ rel }}.entity_type = 'organization' and {{ rel }}.is_acronym = {{ acronyms }}
-        then list_distinct(list_filter([{{ rel }}.initials, {{ rel }}.short_initials], lambda i: len(i) >= 3))
+        then {{ list_unique(list_keep(list_literal([rel ~ '.initials', rel ~ '.short_initials']), 'i', 'length(i) >= 3')) }}
         else {{ empty_string_array() }}
     end
 {%- endmacro %}
@@ -460,15 +463,14 @@
     (bare_honorific_words, honorific_words), by their first `length` letters. -#}
 {% macro directed_blocks(tag, first, second, length=none) -%}
     {%- set key = "left(x, " ~ length ~ ")" if length else "x" -%}
-    list_transform({{ first }}, lambda x: '{{ tag }}>' || {{ key }})
-        || list_transform({{ second }}, lambda x: '{{ tag }}<' || {{ key }})
+    {{ list_concat(list_map(first, 'x', "'" ~ tag ~ ">' || " ~ key), list_map(second, 'x', "'" ~ tag ~ "<' || " ~ key)) }}
 {%- endmacro %}
 
 {#- A name written as an acronym: one to three words in capitals, a country word after them
     allowed (SAPO, ПС ФСБ, ВМФ России). -#}
 {% macro is_acronym_form(expr) -%}
-    len({{ _acronym_words(expr, true) }}) between 1 and 3
-    and len(list_filter({{ _acronym_words(expr, true) }}, lambda w: not regexp_full_match(w, '\p{Lu}{2,}'))) = 0
+    {{ list_size(_acronym_words(expr, true)) }} between 1 and 3
+    and {{ list_size(list_keep(_acronym_words(expr, true), 'w', 'not ' ~ re_full_match('w', '\\p{Lu}{2,}'))) }} = 0
 {%- endmacro %}
 {#- A weapon's Cyrillic name is mostly a Russian-style transliteration of a Latin one (МиГ-29,
     Ми-24, Джавелин): romanised the English way (г → g, и → i, дж → j) before the rest of
@@ -512,9 +514,23 @@
     {%- endfor -%}
     {#- a doubled letter once (Odessa, Kupyanskk), in one pass over the characters; digits keep
         theirs (100) -#}
-    {%- set undoubled = "list_transform([string_split(" ~ ns.key ~ ", '')], lambda chars: array_to_string("
-        ~ "list_filter(chars, lambda c, i: i = 1 or c <> chars[i - 1] or not regexp_matches(c, '[a-z]')), ''))[1]" -%}
-    {{ rewrite(undoubled, [('ovo\\b', 'ove'), ('[oe]v\\b', 'iv')]) }}
+    {{ rewrite(undoubled_letters(ns.key), [('ovo\\b', 'ove'), ('[oe]v\\b', 'iv')]) }}
+{%- endmacro %}
+
+{#- `expr` with every run of one Latin letter written once (digits keep theirs). Lambdas with
+    an item's position differ: DuckDB numbers from 1, Spark from 0. -#}
+{% macro undoubled_letters(expr) -%}
+    {{ return(adapter.dispatch('undoubled_letters', 'event_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__undoubled_letters(expr) -%}
+    list_transform([string_split({{ expr }}, '')], lambda chars: array_to_string(
+        list_filter(chars, lambda c, i: i = 1 or c <> chars[i - 1] or not regexp_matches(c, '[a-z]')), ''))[1]
+{%- endmacro %}
+
+{% macro spark__undoubled_letters(expr) -%}
+    element_at(transform(array(split({{ expr }}, '', -1)), chars -> array_join(
+        filter(chars, (c, i) -> i = 0 or c <> chars[i - 1] or not c rlike '[a-z]'), '')), 1)
 {%- endmacro %}
 
 {#- Entity match key: the core key, romanised for places and people. (A person's given name is
@@ -547,7 +563,7 @@
 {% macro location_head(expr) -%}
     case
     {%- for pattern, _ in _location_qualifier_patterns() %}
-        when regexp_matches({{ expr }}, '{{ pattern }}', 'i') then trim(regexp_extract({{ expr }}, '{{ pattern }}', 1, 'i'))
+        when {{ re_matches(expr, pattern, case_insensitive=true) }} then trim({{ re_extract(expr, pattern, 1, case_insensitive=true) }})
     {%- endfor %}
         else {{ expr }}
     end
@@ -556,7 +572,7 @@
 {% macro location_qualifier(expr) -%}
     case
     {%- for pattern, group in _location_qualifier_patterns() %}
-        when regexp_matches({{ expr }}, '{{ pattern }}', 'i') then trim(regexp_extract({{ expr }}, '{{ pattern }}', {{ group }}, 'i'))
+        when {{ re_matches(expr, pattern, case_insensitive=true) }} then trim({{ re_extract(expr, pattern, group, case_insensitive=true) }})
     {%- endfor %}
     end
 {%- endmacro %}
@@ -579,14 +595,14 @@
 {#- The word `w` (a lambda parameter) is one of `vocabulary`, or one edit from one of its words
     of five letters or more ("Oblst", "Raoin"). -#}
 {% macro _is_vocabulary_word(w, vocabulary) -%}
-    (list_contains(['{{ vocabulary | join("', '") }}'], {{ w }})
-        or (len({{ w }}) >= 5 and len(list_filter(['{{ vocabulary | join("', '") }}'],
-            lambda v: len(v) >= 5 and damerau_levenshtein({{ w }}, v) <= 1)) > 0))
+    ({{ list_has(text_list(vocabulary), w) }}
+        or (length({{ w }}) >= 5 and {{ list_size(list_keep(text_list(vocabulary), 'v',
+            'length(v) >= 5 and ' ~ at_most_one_edit(w, 'v'))) }} > 0))
 {%- endmacro %}
 
 {#- `words_expr` (a list of a qualifier's words) has a word of `vocabulary`. -#}
 {% macro _has_word(words_expr, vocabulary) -%}
-    len(list_filter({{ words_expr }}, lambda w: {{ _is_vocabulary_word('w', vocabulary) }})) > 0
+    {{ list_size(list_keep(words_expr, 'w', _is_vocabulary_word('w', vocabulary))) }} > 0
 {%- endmacro %}
 
 {% macro qualifier_level(words_expr) -%}
@@ -602,23 +618,22 @@
 {#- The name in a qualifier: its words without the level words (as folded, not romanised). -#}
 {% macro qualifier_name(words_expr) -%}
     {%- set vocabulary = _qualifier_vocabulary() -%}
-    array_to_string(list_filter({{ words_expr }}, lambda w: not {{ _is_vocabulary_word(
-        'w', vocabulary['raion'] + vocabulary['region'] + vocabulary['near']) }}), ' ')
+    {{ join_texts(list_keep(words_expr, 'w', 'not ' ~ _is_vocabulary_word(
+        'w', vocabulary['raion'] + vocabulary['region'] + vocabulary['near'])), ' ') }}
 {%- endmacro %}
 
 {#- The stem of a qualifier's name: its adjective ending (-ської, -ского, -ська, -ський) and a
     city's -sk dropped before romanising (Бахмутського/Bakhmut → bahmut, Донецької/Donetska/
     Donetsk → donet), and final vowels (Poltava/Полтавської → poltav, Sumy/Сумської → sum). -#}
 {% macro qualifier_stem(name_expr) -%}
-    {%- set unsuffixed = "regexp_replace(regexp_replace(" ~ name_expr
-        ~ ", 's?k" ~ _adjective_ending() ~ "?$', ''), '[aeiou]+$', '')" -%}
-    regexp_replace({{ romanised_key(unsuffixed) }}, '[aeiou]+$', '')
+    {%- set unsuffixed = re_replace_first(re_replace_first(name_expr, 's?k' ~ _adjective_ending() ~ '?$', ''), '[aeiou]+$', '') -%}
+    {{ re_replace_first(romanised_key(unsuffixed), '[aeiou]+$', '') }}
 {%- endmacro %}
 
 {#- A qualifier's name for typos: as folded, not romanised (Donetks stays one edit from
     Donetsk), an adjective's ending after its k dropped (Донецької → donetsk). -#}
 {% macro qualifier_key(name_expr) -%}
-    regexp_replace({{ name_expr }}, 'k{{ _adjective_ending() }}$', 'k')
+    {{ re_replace_first(name_expr, 'k' ~ _adjective_ending() ~ '$', 'k') }}
 {%- endmacro %}
 
 {#- The endings of Ukrainian and Russian adjectives of places, folded (-а, -ая, -ої/-ой, -ого,
@@ -634,16 +649,16 @@
 {% macro qualifiers_agree(a, b) -%}
     {%- set a_key, b_key = a ~ '.qualifier_key', b ~ '.qualifier_key' -%}
     ({{ _stems_agree(a ~ '.qualifier_stem', b ~ '.qualifier_stem') }}
-        or (least(len({{ a_key }}), len({{ b_key }})) >= 5 and damerau_levenshtein({{ a_key }}, {{ b_key }}) <= 1))
+        or (least(length({{ a_key }}), length({{ b_key }})) >= 5 and damerau_levenshtein({{ a_key }}, {{ b_key }}) <= 1))
 {%- endmacro %}
 
 {#- Two region stems name the same region: equal, one the start of the other, or one edit
     apart. -#}
 {% macro _stems_agree(a_stem, b_stem) -%}
     ({{ a_stem }} = {{ b_stem }}
-        or (least(len({{ a_stem }}), len({{ b_stem }})) >= 3
-            and (starts_with({{ a_stem }}, {{ b_stem }}) or starts_with({{ b_stem }}, {{ a_stem }})))
-        or (least(len({{ a_stem }}), len({{ b_stem }})) >= 5 and damerau_levenshtein({{ a_stem }}, {{ b_stem }}) <= 1))
+        or (least(length({{ a_stem }}), length({{ b_stem }})) >= 3
+            and ({{ text_starts_with(a_stem, b_stem) }} or {{ text_starts_with(b_stem, a_stem) }}))
+        or (least(length({{ a_stem }}), length({{ b_stem }})) >= 5 and damerau_levenshtein({{ a_stem }}, {{ b_stem }}) <= 1))
 {%- endmacro %}
 
 {#- `a` qualified by a raion whose oblast is known (seed raion_oblasts), `b` by an oblast, or
@@ -667,4 +682,37 @@
     has no qualifier). -#}
 {% macro qualifiers_clash(a, b) -%}
     coalesce({{ a }}.qualifier_level = {{ b }}.qualifier_level and not {{ qualifiers_agree(a, b) }}, false)
+{%- endmacro %}
+
+{#- Whether the texts `a` and `b` are at most one edit apart (an insertion, deletion,
+    substitution or swap of two neighbours: damerau_levenshtein(a, b) <= 1). Spark cannot call a
+    Python function inside a lambda, and names meet their vocabulary's words in lambdas: there,
+    the same test is spelled out over the positions. -#}
+{% macro at_most_one_edit(a, b) -%}
+    {{ return(adapter.dispatch('at_most_one_edit', 'event_warehouse')(a, b)) }}
+{%- endmacro %}
+
+{% macro duckdb__at_most_one_edit(a, b) -%}
+    (damerau_levenshtein({{ a }}, {{ b }}) <= 1)
+{%- endmacro %}
+
+{% macro spark__at_most_one_edit(a, b) -%}
+    ({{ a }} = {{ b }} or (abs(length({{ a }}) - length({{ b }})) <= 1
+        and exists(sequence(1, greatest(length({{ a }}), length({{ b }}), 1)), edit_at ->
+            (length({{ a }}) = length({{ b }}) and substr({{ a }}, 1, edit_at - 1) = substr({{ b }}, 1, edit_at - 1)
+                and substr({{ a }}, edit_at + 1) = substr({{ b }}, edit_at + 1))
+            or (length({{ a }}) = length({{ b }}) + 1
+                and concat(substr({{ a }}, 1, edit_at - 1), substr({{ a }}, edit_at + 1)) = {{ b }})
+            or (length({{ b }}) = length({{ a }}) + 1
+                and concat(substr({{ b }}, 1, edit_at - 1), substr({{ b }}, edit_at + 1)) = {{ a }})
+            or (length({{ a }}) = length({{ b }}) and edit_at < length({{ a }})
+                and substr({{ a }}, 1, edit_at - 1) = substr({{ b }}, 1, edit_at - 1)
+                and substr({{ a }}, edit_at, 1) = substr({{ b }}, edit_at + 1, 1)
+                and substr({{ a }}, edit_at + 1, 1) = substr({{ b }}, edit_at, 1)
+                and substr({{ a }}, edit_at + 2) = substr({{ b }}, edit_at + 2)))))
+{%- endmacro %}
+
+{#- Exactly one edit apart (damerau_levenshtein(a, b) = 1). -#}
+{% macro one_edit_apart(a, b) -%}
+    ({{ at_most_one_edit(a, b) }} and {{ a }} <> {{ b }})
 {%- endmacro %}

@@ -7,6 +7,7 @@
       * `.` and `$`: RE2 knows one line terminator, \n; Java five, and its `$` also matches
         before a final one: (?d) (Unix lines), and `$` as `\z`;
       * case-insensitive matching is Unicode in RE2, ASCII in Java: (?iu);
+      * a script is `\p{Cyrillic}` in RE2, `\p{IsCyrillic}` in Java;
       * a replacement's group reference is `\1` in RE2 and `$1` in Java;
       * Spark's string literals read a backslash as an escape and `''` as two literals.
     Patterns must not use `\s`, `\b` or `$` inside a character class (none does). Models and
@@ -106,6 +107,7 @@
     {%- set boundary = '(?:(?<=' ~ word ~ ')(?!' ~ word ~ ')|(?<!' ~ word ~ ')(?=' ~ word ~ '))' -%}
     {%- set java = pattern | replace("''", "'") -%}
     {%- set java = java | replace('\\b', boundary) | replace('\\s', '[\\t\\n\\f\\r ]') -%}
+    {%- set java = java | replace('\\p{Cyrillic}', '\\p{IsCyrillic}') -%}
     {%- set java = modules.re.sub('(?<!\\\\)\\$', '\\\\z', java) -%}
     {%- set java = ('(?diu)' if case_insensitive else '(?d)') ~ java -%}
     '{{ java | replace('\\', '\\\\') | replace("'", "\\'") }}'
