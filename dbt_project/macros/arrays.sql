@@ -7,12 +7,22 @@
     array_agg({{ expr }} order by {{ order_by }})
 {%- endmacro %}
 
+{#- collect_list drops nulls and takes no order: the items travel in structs (never null), sorted
+    by their order key first. -#}
+{% macro spark__array_agg_ordered(expr, order_by) -%}
+    transform(array_sort(collect_list(struct({{ order_by }} as sort_key, {{ expr }} as item))), pair -> pair.item)
+{%- endmacro %}
+
 {% macro empty_string_array() -%}
     {{ return(adapter.dispatch('empty_string_array')()) }}
 {%- endmacro %}
 
 {% macro default__empty_string_array() -%}
     cast([] as {{ dbt.type_string() }}[])
+{%- endmacro %}
+
+{% macro spark__empty_string_array() -%}
+    cast(array() as array<string>)
 {%- endmacro %}
 
 {#- The distinct elements of a list column over a group (the union of its lists). -#}
@@ -22,6 +32,10 @@
 
 {% macro default__list_union_agg(expr) -%}
     list_distinct(flatten(list({{ expr }})))
+{%- endmacro %}
+
+{% macro spark__list_union_agg(expr) -%}
+    array_distinct(flatten(collect_list({{ expr }})))
 {%- endmacro %}
 
 {#- The product of a double column over a group, the same for the same rows whatever order the
@@ -34,6 +48,14 @@
 
 {% macro default__ordered_product(expr) -%}
     list_reduce(list({{ expr }} order by {{ expr }}), lambda product, factor: product * factor)
+{%- endmacro %}
+
+{#- The same products on Spark: its collect_list drops nulls, where DuckDB's product would be
+    null, so a group with a null factor is null here too. -#}
+{% macro spark__ordered_product(expr) -%}
+    case when count({{ expr }}) = count(*) then
+        aggregate(array_sort(collect_list({{ expr }})), cast(1 as double), (product, factor) -> product * factor)
+    end
 {%- endmacro %}
 
 {#- `list` with each item `item` (a name for use in `body`) replaced by `body`. Lambdas are

@@ -74,7 +74,7 @@ qualified as (
     select
         *,
         case when qualifier_text is not null
-            then string_split({{ entity_base_key('qualifier_text') }}, ' ')
+            then {{ split_text(entity_base_key('qualifier_text'), ' ') }}
         end as qualifier_words,
         -- the name without its qualifier, as the base key is of the whole name
         case when qualifier_text is not null then {{ entity_base_key('head') }} end as head_base_key,
@@ -85,7 +85,9 @@ qualified as (
         case when entity_type = 'military_unit' then {{ unit_honorific_words('base_key', false) }} end
             as bare_honorific_words,
         -- (words of four letters or more: an ordinal's ending, -ma, -ta, is no word to match)
-        case when entity_type = 'military_unit' then list_filter(string_split(base_key, ' '), lambda w: len(w) >= 4) end
+        case when entity_type = 'military_unit'
+            then {{ list_keep(split_text('base_key', ' '), 'w', 'length(w) >= 4') }}
+        end
             as unit_words
     from prepared
 ),
@@ -102,7 +104,7 @@ cored as (
         case when qualifier_words is not null then {{ qualifier_level('qualifier_words') }} end as qualifier_level,
         case when qualifier_words is not null then {{ qualifier_name('qualifier_words') }} end as qualifier_name,
         case when entity_type = 'location'
-            then {{ qualifier_stem(qualifier_name("string_split(coalesce(head_base_key, base_key), ' ')")) }}
+            then {{ qualifier_stem(qualifier_name(split_text('coalesce(head_base_key, base_key)', ' '))) }}
         end as region_stem,
         is_acronym,
         initials,
