@@ -72,26 +72,9 @@
     case
         when contains({{ text }}, '  ') or contains({{ text }}, chr(9)) or contains({{ text }}, chr(10))
             or contains({{ text }}, chr(12)) or contains({{ text }}, chr(13))
-            then {{ replace_all(text, '[ \\t\\n\\f\\r]+', ' ') }}
+            then {{ re_replace_all(text, '[ \\t\\n\\f\\r]+', ' ') }}
         else {{ text }}
     end
-{%- endmacro %}
-
-{#- Every match of the regular expression `pattern` (a literal's text, written without SQL
-    escaping) in `expr` replaced by `replacement`. DuckDB's RE2 and Spark's Java expressions
-    differ in places (`\s` has the vertical tab in Java only): patterns here spell their classes
-    out. Spark's string literals treat a backslash as an escape, so it is doubled there; its
-    fourth argument would be a position, not flags. -#}
-{% macro replace_all(expr, pattern, replacement) -%}
-    {{ return(adapter.dispatch('replace_all', 'event_warehouse')(expr, pattern, replacement)) }}
-{%- endmacro %}
-
-{% macro duckdb__replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
-{%- endmacro %}
-
-{% macro spark__replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern | replace('\\', '\\\\') }}', '{{ replacement }}')
 {%- endmacro %}
 
 {#- A typed list as text that tells any two different lists apart, for the content fingerprint:
