@@ -237,27 +237,39 @@ REGEX_EXPRESSIONS = """
 """
 
 
-def compiled(sql: str, engine: str, target: Path) -> str:
+@pytest.fixture(scope="module")
+def compile_targets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dbt's target folders for the inline compilations, one per engine, kept for the module:
+    the second compilation on an engine reuses the first one's parse (a full parse each time
+    cost several seconds)."""
+    return tmp_path_factory.mktemp("compile")
+
+
+def compiled(sql: str, engine: str, targets: Path) -> str:
     """`sql` (with the project's macros) compiled for `engine`'s adapter."""
     from dbt.cli.main import dbtRunner
 
     env = {"WAREHOUSE_ENGINE": engine, "WAREHOUSE_DB_PATH": ":memory:"}
     with mock.patch.dict(os.environ, env):
         project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-        result = dbtRunner().invoke(["compile", "--inline", sql, "--quiet", *project, "--target-path", str(target)])
+        result = dbtRunner().invoke(
+            ["compile", "--inline", sql, "--quiet", *project, "--target-path", str(targets / engine)]
+        )
     assert result.success, result.exception
     return str(result.result.results[0].node.compiled_code)  # type: ignore[union-attr]
 
 
-def test_regular_expressions_match_the_same_texts_on_both_engines(spark: object, tmp_path: Path) -> None:
+def test_regular_expressions_match_the_same_texts_on_both_engines(
+    spark: object, compile_targets: Path, tmp_path: Path
+) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     texts = tmp_path / "texts.parquet"
     pq.write_table(pa.table({"t": REGEX_TEXTS}), texts)
     sql = f"select t, {REGEX_EXPRESSIONS} from __TEXTS__"
-    in_duckdb = compiled(sql, "duckdb", tmp_path / "duckdb").replace("__TEXTS__", f"read_parquet('{texts}')")
-    in_spark = compiled(sql, "spark", tmp_path / "spark").replace("__TEXTS__", f"parquet.`{texts}`")
+    in_duckdb = compiled(sql, "duckdb", compile_targets).replace("__TEXTS__", f"read_parquet('{texts}')")
+    in_spark = compiled(sql, "spark", compile_targets).replace("__TEXTS__", f"parquet.`{texts}`")
     with duckdb.connect() as con:
         expected = sorted(repr(plain(row)) for row in con.execute(in_duckdb).fetchall())
     assert spark_rows(spark, in_spark) == expected
@@ -288,7 +300,7 @@ NAME_KEYS = """
 """
 
 
-def test_name_keys_are_the_same_on_both_engines(spark: object, tmp_path: Path) -> None:
+def test_name_keys_are_the_same_on_both_engines(spark: object, compile_targets: Path, tmp_path: Path) -> None:
     """The resolver's keys, romanisation and acronyms included, for every spelling of the
     labelled sets and the alias seed (about 4,000): equal on both engines, list order too."""
     import pyarrow as pa
@@ -299,8 +311,8 @@ def test_name_keys_are_the_same_on_both_engines(spark: object, tmp_path: Path) -
     names = tmp_path / "names.parquet"
     pq.write_table(pa.table({"n": [n for n, _ in spellings], "ty": [t for _, t in spellings]}), names)
     sql = f"select n, ty, {NAME_KEYS} from __NAMES__"
-    in_duckdb = compiled(sql, "duckdb", tmp_path / "duckdb").replace("__NAMES__", f"read_parquet('{names}')")
-    in_spark = compiled(sql, "spark", tmp_path / "spark").replace("__NAMES__", f"parquet.`{names}`")
+    in_duckdb = compiled(sql, "duckdb", compile_targets).replace("__NAMES__", f"read_parquet('{names}')")
+    in_spark = compiled(sql, "spark", compile_targets).replace("__NAMES__", f"parquet.`{names}`")
     with duckdb.connect() as con:
         expected = sorted(repr(plain(row)) for row in con.execute(in_duckdb).fetchall())
     assert spark_rows(spark, in_spark) == expected
