@@ -57,12 +57,13 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     quarantine_share_min_records: int
     publish_keep_versions: int
     dbt_full_refresh: bool = False
-    engine: str = "duckdb"
-    spark_master: str = "local[2]"
-    spark_driver_memory: str = "2g"
-    spark_executor_memory: str = "1g"
-    spark_shuffle_partitions: int = 8
-    spark_conf: str = ""
+    # the engine's settings: their defaults live in Settings (from_settings passes every field)
+    engine: str
+    spark_master: str
+    spark_driver_memory: str
+    spark_executor_memory: str
+    spark_shuffle_partitions: int
+    spark_conf: str
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:

@@ -132,28 +132,32 @@ def raw_zone_ddl(raw_dir: Path) -> list[str]:
 
 
 def start_session(settings: Settings) -> SparkSession:
-    """The process's SparkSession for `settings` (started once; a second call returns it)."""
+    """The process's SparkSession for `settings`: made, configured and given the Python
+    functions by the first call; later calls return it (after checking it serves `settings`)."""
     from pyspark.sql import SparkSession
 
-    # Executors start Python workers for the registered functions: the project's interpreter,
-    # which has rapidfuzz, not whatever `python3` is first on a worker's PATH.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    settings.spark_dir.mkdir(parents=True, exist_ok=True)
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_conf(settings).items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    # A process has one session, made by the first call: a second warehouse would find its
-    # tables in the first one's catalog. One run is one process, so this never happens in a run.
-    expected = spark_conf(settings)["spark.sql.warehouse.dir"]
+    conf = spark_conf(settings)
+    session = SparkSession.getActiveSession()
+    if session is None:
+        # Executors start Python workers for the registered functions: the project's
+        # interpreter, which has rapidfuzz, not whatever `python3` is first on a worker's PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        settings.spark_dir.mkdir(parents=True, exist_ok=True)
+        builder = SparkSession.builder.enableHiveSupport()
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("WARN")
+        register_functions(session)
+    # A process has one session: a second warehouse would find its tables in the first one's
+    # catalog. One run is one process, so this never happens in a run.
+    expected = conf["spark.sql.warehouse.dir"]
     serving = str(session.conf.get("spark.sql.warehouse.dir")).removeprefix("file:")  # Spark adds the scheme
     if serving != expected:
         raise RuntimeError(
             f"this process's Spark session serves {serving}, not {expected}: "
             "one warehouse per process on the Spark engine"
         )
-    session.sparkContext.setLogLevel("WARN")
-    register_functions(session)
     return session
 
 

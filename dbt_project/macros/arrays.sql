@@ -108,7 +108,7 @@
 {#- `body` with `name` bound to the value of `expr`, computed once (a one-item list mapped):
     SQL has no `let`. -#}
 {% macro bound(expr, name, body) -%}
-    {{ adapter.dispatch('list_first', 'event_warehouse')(list_map(adapter.dispatch('list_of', 'event_warehouse')(expr), name, body)) }}
+    {{ list_first(list_map(list_literal([expr]), name, body)) }}
 {%- endmacro %}
 
 {% macro duckdb__list_of(expr) -%}

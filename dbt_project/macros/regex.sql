@@ -110,7 +110,7 @@
     {%- set java = java | replace('\\p{Cyrillic}', '\\p{IsCyrillic}') -%}
     {%- set java = modules.re.sub('(?<!\\\\)\\$', '\\\\z', java) -%}
     {%- set java = ('(?diu)' if case_insensitive else '(?d)') ~ java -%}
-    '{{ java | replace('\\', '\\\\') | replace("'", "\\'") }}'
+    {{ spark_string_literal(java) }}
 {%- endmacro %}
 
 {#- An RE2 replacement (`\1` a group, `\\` a backslash) as a Spark literal of Java's (`$1`,
@@ -118,7 +118,7 @@
 {% macro spark_replacement(replacement) -%}
     {%- set java = replacement | replace("''", "'") | replace('$', '\\$') -%}
     {%- set java = modules.re.sub('\\\\([0-9])', '$\\1', java) -%}
-    '{{ java | replace('\\', '\\\\') | replace("'", "\\'") }}'
+    {{ spark_string_literal(java) }}
 {%- endmacro %}
 
 {#- An RE2 replacement with every group reference two higher (`\0` → `\2`). -#}

@@ -25,9 +25,3 @@
     {%- endfor -%}
     {{ return(statements[0] if statements else '') }}
 {% endmacro %}
-
-{#- A Spark string literal of `text`: backslashes and quotes escaped with a backslash (Spark reads
-    `'a''b'` as `ab`, and a lone backslash as an escape). -#}
-{% macro spark_string_literal(text) -%}
-    '{{ text | replace('\\', '\\\\') | replace("'", "\\'") }}'
-{%- endmacro %}

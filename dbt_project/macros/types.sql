@@ -19,3 +19,10 @@
 {% macro as_text(expr) -%}
     cast({{ expr }} as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- A Spark string literal of `text`: backslashes and quotes escaped with a backslash (Spark reads
+    `'a''b'` as `ab`, and a lone backslash as an escape). Seeds' values and regular expressions
+    (macros/regex.sql) are written with it; Python's twin is orchestration/sql_text.py. -#}
+{% macro spark_string_literal(text) -%}
+    '{{ text | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}

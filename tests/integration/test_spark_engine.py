@@ -259,20 +259,51 @@ def compiled(sql: str, engine: str, targets: Path) -> str:
     return str(result.result.results[0].node.compiled_code)  # type: ignore[union-attr]
 
 
-def test_regular_expressions_match_the_same_texts_on_both_engines(
-    spark: object, compile_targets: Path, tmp_path: Path
-) -> None:
+def assert_same_on_both(spark: object, targets: Path, folder: Path, columns: dict[str, list], expressions: str) -> None:
+    """`expressions` (SQL with the project's macros over `columns`) give the same rows on both
+    engines: the columns are written once as Parquet, the query compiled for each adapter."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    texts = tmp_path / "texts.parquet"
-    pq.write_table(pa.table({"t": REGEX_TEXTS}), texts)
-    sql = f"select t, {REGEX_EXPRESSIONS} from __TEXTS__"
-    in_duckdb = compiled(sql, "duckdb", compile_targets).replace("__TEXTS__", f"read_parquet('{texts}')")
-    in_spark = compiled(sql, "spark", compile_targets).replace("__TEXTS__", f"parquet.`{texts}`")
+    data = folder / "columns.parquet"
+    pq.write_table(pa.table(columns), data)
+    sql = f"select {', '.join(columns)}, {expressions} from __DATA__"
+    in_duckdb = compiled(sql, "duckdb", targets).replace("__DATA__", f"read_parquet('{data}')")
+    in_spark = compiled(sql, "spark", targets).replace("__DATA__", f"parquet.`{data}`")
     with duckdb.connect() as con:
         expected = sorted(repr(plain(row)) for row in con.execute(in_duckdb).fetchall())
     assert spark_rows(spark, in_spark) == expected
+
+
+def test_regular_expressions_match_the_same_texts_on_both_engines(
+    spark: object, compile_targets: Path, tmp_path: Path
+) -> None:
+    assert_same_on_both(spark, compile_targets, tmp_path, {"t": REGEX_TEXTS}, REGEX_EXPRESSIONS)
+
+
+# Pairs around one edit: substitutions, insertions and deletions at either end, swaps of
+# neighbours (Damerau), two edits, the empty text, non-Latin letters, null.
+EDIT_PAIRS = [
+    ("oblast", "oblast"), ("oblast", "oblst"), ("oblast", "obalst"), ("raion", "raoin"),
+    ("guards", "gaurds"), ("guards", "gurads"), ("kyiv", "kiev"), ("kyiv", "kyivv"), ("kyiv", "ykiv"),
+    ("ab", "ba"), ("abc", "cab"), ("a", ""), ("", ""), ("", "ab"), ("donetsk", "donetks"),
+    ("донецьк", "донецк"), ("sumy", "sum"), ("x", None),
+]  # fmt: skip
+
+
+def test_one_edit_tests_agree_with_damerau_levenshtein_on_both_engines(
+    spark: object, compile_targets: Path, tmp_path: Path
+) -> None:
+    """On Spark the resolver's one-edit tests are spelled out over the positions (a Python
+    function cannot run in a lambda); on DuckDB they are damerau_levenshtein <= 1 and = 1."""
+    pairs = EDIT_PAIRS + [(b, a) for a, b in EDIT_PAIRS]
+    assert_same_on_both(
+        spark,
+        compile_targets,
+        tmp_path,
+        {"l": [a for a, _ in pairs], "r": [b for _, b in pairs]},
+        "{{ at_most_one_edit('l', 'r') }}, {{ one_edit_apart('l', 'r') }}",
+    )
 
 
 def entity_spellings() -> list[tuple[str, str]]:
@@ -303,16 +334,15 @@ NAME_KEYS = """
 def test_name_keys_are_the_same_on_both_engines(spark: object, compile_targets: Path, tmp_path: Path) -> None:
     """The resolver's keys, romanisation and acronyms included, for every spelling of the
     labelled sets and the alias seed (about 4,000): equal on both engines, list order too."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     spellings = entity_spellings()
     assert len(spellings) > 3000
-    names = tmp_path / "names.parquet"
-    pq.write_table(pa.table({"n": [n for n, _ in spellings], "ty": [t for _, t in spellings]}), names)
-    sql = f"select n, ty, {NAME_KEYS} from __NAMES__"
-    in_duckdb = compiled(sql, "duckdb", compile_targets).replace("__NAMES__", f"read_parquet('{names}')")
-    in_spark = compiled(sql, "spark", compile_targets).replace("__NAMES__", f"parquet.`{names}`")
-    with duckdb.connect() as con:
-        expected = sorted(repr(plain(row)) for row in con.execute(in_duckdb).fetchall())
-    assert spark_rows(spark, in_spark) == expected
+    columns = {"n": [n for n, _ in spellings], "ty": [t for _, t in spellings]}
+    assert_same_on_both(spark, compile_targets, tmp_path, columns, NAME_KEYS)
+
+
+def test_a_second_warehouse_is_refused_by_the_process_session(spark: object, tmp_path: Path) -> None:
+    """One process, one session, one catalog: a second warehouse would see the first's tables."""
+    from orchestration.spark_engine import start_session
+
+    with pytest.raises(RuntimeError, match="one warehouse per process on the Spark engine"):
+        start_session(settings_for(tmp_path))
