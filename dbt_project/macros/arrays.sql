@@ -1,4 +1,5 @@
-{#- Ordered array aggregation; dbt's cross-database macros have listagg (strings) but no array_agg. -#}
+{#- Ordered array aggregation; dbt's cross-database macros have listagg (strings) but no array_agg.
+    `order_by` is one or more expressions, each ascending (negate a number to sort it down). -#}
 {% macro array_agg_ordered(expr, order_by) -%}
     {{ return(adapter.dispatch('array_agg_ordered')(expr, order_by)) }}
 {%- endmacro %}
@@ -10,7 +11,7 @@
 {#- collect_list drops nulls and takes no order: the items travel in structs (never null), sorted
     by their order key first. -#}
 {% macro spark__array_agg_ordered(expr, order_by) -%}
-    transform(array_sort(collect_list(struct({{ order_by }} as sort_key, {{ expr }} as item))), pair -> pair.item)
+    transform(array_sort(collect_list(struct(struct({{ order_by }}) as sort_key, {{ expr }} as item))), pair -> pair.item)
 {%- endmacro %}
 
 {% macro empty_string_array() -%}
@@ -252,4 +253,98 @@
         {%- do quoted.append("'" ~ text | replace("'", "''") ~ "'") -%}
     {%- endfor -%}
     {{ list_literal(quoted) }}
+{%- endmacro %}
+
+{#- The last item of a list (null when it is empty). -#}
+{% macro list_last(list) -%}
+    {{ return(adapter.dispatch('list_last', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_last(list) -%}
+    {{ list }}[-1]
+{%- endmacro %}
+
+{% macro spark__list_last(list) -%}
+    try_element_at({{ list }}, -1)
+{%- endmacro %}
+
+{#- The item at the 1-based position `index` (null past the end). Spark's `[]` counts from 0. -#}
+{% macro list_at(list, index) -%}
+    {{ return(adapter.dispatch('list_at', 'event_warehouse')(list, index)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_at(list, index) -%}
+    {{ list }}[{{ index }}]
+{%- endmacro %}
+
+{% macro spark__list_at(list, index) -%}
+    try_element_at({{ list }}, {{ index }})
+{%- endmacro %}
+
+{#- The positions 1, 2, … of a list's items (empty for an empty list: Spark's sequence(1, 0)
+    would count down). -#}
+{% macro list_positions(list) -%}
+    {{ return(adapter.dispatch('list_positions', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_positions(list) -%}
+    range(1, len({{ list }}) + 1)
+{%- endmacro %}
+
+{% macro spark__list_positions(list) -%}
+    case when size({{ list }}) > 0 then sequence(1, size({{ list }})) else cast(array() as array<int>) end
+{%- endmacro %}
+
+{#- Whether two lists have an item in common (null items never count). -#}
+{% macro lists_overlap(first, second) -%}
+    {{ return(adapter.dispatch('lists_overlap', 'event_warehouse')(first, second)) }}
+{%- endmacro %}
+
+{% macro duckdb__lists_overlap(first, second) -%}
+    list_has_any({{ first }}, {{ second }})
+{%- endmacro %}
+
+{#- arrays_overlap is null, not false, when the lists share nothing and one has a null. -#}
+{% macro spark__lists_overlap(first, second) -%}
+    coalesce(arrays_overlap({{ first }}, {{ second }}), false)
+{%- endmacro %}
+
+{#- One row per item of a list column (in a select list; none for an empty or null list). -#}
+{% macro unnest_list(list) -%}
+    {{ return(adapter.dispatch('unnest_list', 'event_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__unnest_list(list) -%}
+    unnest({{ list }})
+{%- endmacro %}
+
+{% macro spark__unnest_list(list) -%}
+    explode({{ list }})
+{%- endmacro %}
+
+{#- A group's values as a list in no particular order (for membership tests only; null values
+    left out). -#}
+{% macro list_agg(expr) -%}
+    {{ return(adapter.dispatch('list_agg', 'event_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_agg(expr) -%}
+    list({{ expr }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
+{% macro spark__list_agg(expr) -%}
+    collect_list({{ expr }})
+{%- endmacro %}
+
+{#- A struct of the named fields `fields` (a dict: field name → SQL expression, in order). -#}
+{% macro struct_of(fields) -%}
+    {{ return(adapter.dispatch('struct_of', 'event_warehouse')(fields)) }}
+{%- endmacro %}
+
+{% macro duckdb__struct_of(fields) -%}
+    { {%- for name, expr in fields.items() %}'{{ name }}': {{ expr }}{{ ', ' if not loop.last }}{% endfor -%} }
+{%- endmacro %}
+
+{% macro spark__struct_of(fields) -%}
+    named_struct({%- for name, expr in fields.items() %}'{{ name }}', {{ expr }}{{ ', ' if not loop.last }}{% endfor -%})
 {%- endmacro %}

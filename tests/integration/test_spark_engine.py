@@ -5,7 +5,9 @@ DuckDB. One Spark session serves the whole module (a process has one)."""
 from __future__ import annotations
 
 import csv
+import math
 import os
+import random
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -304,6 +306,24 @@ def test_one_edit_tests_agree_with_damerau_levenshtein_on_both_engines(
         {"l": [a for a, _ in pairs], "r": [b for _, b in pairs]},
         "{{ at_most_one_edit('l', 'r') }}, {{ one_edit_apart('l', 'r') }}",
     )
+
+
+def rounding_cases() -> list[float]:
+    """Doubles to round to 4 places: confidence-like scores (one minus products of evidence
+    weights), texts ending in 5 at the fifth decimal (0.97795 is 0.977949999… in binary),
+    uniform values and negatives."""
+    rng = random.Random(7)
+    weights = [i / 100 for i in range(50, 100)] + [0.875, 0.125, 0.0625]
+    scores = [1 - math.prod(1 - rng.choice(weights) for _ in range(rng.randint(1, 4))) for _ in range(20_000)]
+    ties = [k / 100_000 + 0.000005 for k in range(0, 100_000, 7)]
+    uniform = [rng.uniform(-1000, 1000) for _ in range(10_000)]
+    return scores + ties + uniform + [0.72675, 0.97795, 0.00015, -0.97795, -0.5, 0.0, 0.5, 1.00005]
+
+
+def test_rounding_gives_the_same_doubles_on_both_engines(spark: object, compile_targets: Path, tmp_path: Path) -> None:
+    """round_places(x, 4) is DuckDB's round on DuckDB and an exact emulation on Spark, whose own
+    round(x, 4) rounds hundreds of these values to another double."""
+    assert_same_on_both(spark, compile_targets, tmp_path, {"x": rounding_cases()}, "{{ round_places('x', 4) }}")
 
 
 def entity_spellings() -> list[tuple[str, str]]:

@@ -46,10 +46,9 @@
 {%- set common_words = (designators ~ '|' ~ countries
     ~ '|national|special|purpose|general|security|defense|combined|arms|state|forces|operations|main|directorate'
     ~ '|intelligence|armed|air|naval|volunteer|center|office|presidential|international|committee').split('|') -%}
-{%- set common_words_list = "['" ~ common_words | join("', '") ~ "']" -%}
 
 {% if nothing_new %}
-select * from {{ this }} where 1 = 0
+select * from {{ this }} where 1 = 0  -- noqa: AM04
 {% else %}
 with
 
@@ -318,37 +317,33 @@ known_words as (
 features as (
     select
         *,
-        len(tokens) as n_tokens,
-        tokens[1] as first_token,
+        {{ list_size('tokens') }} as n_tokens,
+        {{ list_first('tokens') }} as first_token,
         -- an oblast's adjective as its city's stem: Kharkivska/Kurskaya oblast → harkivs/kursk
         -- (and without a final -iv/-ov, which romanisation makes of Dnipropetrov(shchyna))
-        case when tokens[len(tokens)] = 'oblast'
-            then regexp_replace(
-                regexp_replace(regexp_replace(tokens[1], '([sz])kaia$', '\1k'), '([sz])ka$', '\1'),
-                '(.{4,})[oie]v$',
-                '\1'
-            )
+        case when {{ list_last('tokens') }} = 'oblast'
+            then {{ re_replace_first(re_replace_first(re_replace_first(list_first('tokens'),
+                '([sz])kaia$', '\\1k'), '([sz])ka$', '\\1'), '(.{4,})[oie]v$', '\\1') }}
         end as oblast_stem,
-        tokens[len(tokens)] as last_token,
-        array_to_string(list_sort(list_filter(tokens, lambda t: len(t) = 1)), ' ') as variant_letters,
+        {{ list_last('tokens') }} as last_token,
+        {{ join_texts(list_sorted(list_keep('tokens', 't', 'length(t) = 1')), ' ') }} as variant_letters,
         -- two- and three-letter words: acronyms and model codes (ВКС РФ / ВС РФ, IRIS-T SLM / SLS)
-        array_to_string(list_sort(list_filter(tokens, lambda t: len(t) between 2 and 3
-            and not regexp_matches(t, '\d'))), ' ') as short_words,
-        list_filter(tokens, lambda t: not regexp_matches(t, '\d') and len(t) > 1) as name_words,
-        list_filter(tokens, lambda t: not list_contains({{ common_words_list }}, t)) as distinctive_words,
-        list_sort(list_transform(list_filter(tokens, lambda t: regexp_matches(t, '\d')),
-            lambda t: regexp_replace(t, '^[a-z]{5,}', ''))) as designation_codes,
-        array_to_string(list_sort(regexp_extract_all(match_key, '\d+')), ' ') as numbers,
-        array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ designators }})\b')), ' ') as designators,
-        array_to_string(list_sort(regexp_extract_all(match_key, '\b({{ countries }})\b')), ' ') as countries,
-        trim(regexp_replace(
-            regexp_replace(match_key, '\b({{ countries }})\b', '', 'g'), '  +', ' ', 'g'
-        )) as countryless_key,
-        case when len(list_filter(tokens, lambda t: regexp_matches(t, '\d'))) = 1
-            then list_filter(tokens, lambda t: regexp_matches(t, '\d'))[1]
+        {{ join_texts(list_sorted(list_keep('tokens', 't',
+            'length(t) between 2 and 3 and not ' ~ re_matches('t', '[0-9]'))), ' ') }} as short_words,
+        {{ list_keep('tokens', 't', 'not ' ~ re_matches('t', '[0-9]') ~ ' and length(t) > 1') }} as name_words,
+        {{ list_keep('tokens', 't', 'not ' ~ list_has(text_list(common_words), 't')) }} as distinctive_words,
+        {{ list_sorted(list_map(list_keep('tokens', 't', re_matches('t', '[0-9]')),
+            't', re_replace_first('t', '^[a-z]{5,}', ''))) }} as designation_codes,
+        {{ join_texts(list_sorted(re_extract_all('match_key', '[0-9]+')), ' ') }} as numbers,
+        {{ join_texts(list_sorted(re_extract_all('match_key', '\\b(' ~ designators ~ ')\\b')), ' ') }} as designators,
+        {{ join_texts(list_sorted(re_extract_all('match_key', '\\b(' ~ countries ~ ')\\b')), ' ') }} as countries,
+        trim({{ re_replace_all(re_replace_all('match_key', '\\b(' ~ countries ~ ')\\b', ''), '  +', ' ') }})
+            as countryless_key,
+        case when {{ list_size(list_keep('tokens', 't', re_matches('t', '[0-9]'))) }} = 1
+            then {{ list_first(list_keep('tokens', 't', re_matches('t', '[0-9]'))) }}
         end as designation
     from (
-        select *, string_split(match_key, ' ') as tokens
+        select *, {{ split_text('match_key', ' ') }} as tokens
         from (
             -- the targets a group without a key match may join: every known entity's keys (one
             -- row per key and entity), and the other new groups without one (as their own
@@ -395,10 +390,10 @@ features as (
 
 frequent_words as (
     -- a word in more than 50 keys of a type (brigade, company, bureau) blocks nothing either
-    select entity_type, list(word) as words
+    select entity_type, {{ list_agg('word') }} as words
     from (
         select entity_type, word, count(*) as n_keys
-        from (select entity_type, unnest(distinctive_words) as word from features) as words
+        from (select entity_type, {{ unnest_list('distinctive_words') }} as word from features) as words
         group by entity_type, word
     ) as counted_words
     where n_keys > 50
@@ -438,15 +433,13 @@ blockable as (
     -- romanised (Werchowna/Verkhovna: verhovna)
     select
         *,
-        entity_type in ('military_unit', 'organization') and len(own_words) > 0 as word_blocked,
+        entity_type in ('military_unit', 'organization') and {{ list_size('own_words') }} > 0 as word_blocked,
         -- the fuzzy key is the match key romanised word by word: its words at the own words' places
-        list_transform(
-            list_filter(range(1, len(tokens) + 1), lambda i: list_contains(own_words, tokens[i])),
-            lambda i: string_split(fuzzy_key, ' ')[i]
-        ) as own_romanised_words
+        {{ list_map(list_keep(list_positions('tokens'), 'i', list_has('own_words', list_at('tokens', 'i'))),
+            'i', list_at(split_text('fuzzy_key', ' '), 'i')) }} as own_romanised_words
     from (
-        select features.*, list_filter(features.distinctive_words,
-            lambda w: not list_contains(coalesce(frequent_words.words, []), w)) as own_words
+        select features.*, {{ list_keep('features.distinctive_words', 'w',
+            'not ' ~ list_has('coalesce(frequent_words.words, ' ~ empty_string_array() ~ ')', 'w')) }} as own_words
         from features
         left join frequent_words
             on frequent_words.entity_type = features.entity_type
@@ -469,51 +462,57 @@ unmatched as (
 -- key, oblast stem or (weapons) a name word, whatever their lengths. A typo
 -- in a short name can touch both its first and last three letters (Krusk, Oedsa): keys of up
 -- to 8 letters also meet by first letter, last letter and length (±1 for the group).
+{%- set word_blocks = list_concat(list_concat(
+    list_map('own_words', 'w', "'tp:' || left(w, 3)"),
+    list_map('own_romanised_words', 'w', "'tr:' || left(w, 3)")),
+    list_map('own_words', 'w', "'ts:' || right(w, 3)")) %}
 target_blocks as (
-    select entity_type, match_key, entity_id, unnest(list_distinct(list_filter([
-        case when not word_blocked then 'p:' || left(fuzzy_key, 3) || len(fuzzy_key) end,
-        case when not word_blocked then 's:' || right(fuzzy_key, 3) || len(fuzzy_key) end,
-        case when not word_blocked and len(fuzzy_key) <= 8
-            then 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || len(fuzzy_key) end,
-        case when entity_type = 'person' and n_tokens > 1 then 'lp:' || left(last_token, 3) end,
-        case when entity_type = 'person' and n_tokens > 1 then 'ls:' || right(last_token, 3) end,
-        case when entity_type = 'weapon_system' then 'd:' || designation end,
-        case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
-        'o:' || left(oblast_stem, 3),
-        case when entity_type = 'location' then 'q:' || place_key end
-    ] || case when entity_type = 'weapon_system' then list_transform(name_words, lambda w: 'w:' || w) else [] end
-      || {{ directed_blocks('a', 'name_initials', 'acronym_initials') }}
-      || {{ directed_blocks('h', 'honorific_words', 'bare_honorific_words', 4) }}
-      || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
-            || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
-            || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else [] end,
-        lambda b: b is not null))) as block
+    select entity_type, match_key, entity_id, {{ unnest_list(list_unique(list_keep(
+        list_concat(list_concat(list_concat(list_concat(list_literal([
+            "case when not word_blocked then 'p:' || left(fuzzy_key, 3) || " ~ as_text('length(fuzzy_key)') ~ " end",
+            "case when not word_blocked then 's:' || right(fuzzy_key, 3) || " ~ as_text('length(fuzzy_key)') ~ " end",
+            "case when not word_blocked and length(fuzzy_key) <= 8
+                then 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || " ~ as_text('length(fuzzy_key)') ~ " end",
+            "case when entity_type = 'person' and n_tokens > 1 then 'lp:' || left(last_token, 3) end",
+            "case when entity_type = 'person' and n_tokens > 1 then 'ls:' || right(last_token, 3) end",
+            "case when entity_type = 'weapon_system' then 'd:' || designation end",
+            "case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end",
+            "'o:' || left(oblast_stem, 3)",
+            "case when entity_type = 'location' then 'q:' || place_key end",
+        ]),
+            "case when entity_type = 'weapon_system' then " ~ list_map('name_words', 'w', "'w:' || w")
+            ~ " else " ~ empty_string_array() ~ " end"),
+            directed_blocks('a', 'name_initials', 'acronym_initials')),
+            directed_blocks('h', 'honorific_words', 'bare_honorific_words', 4)),
+            "case when word_blocked then " ~ word_blocks ~ " else " ~ empty_string_array() ~ " end"),
+        'b', 'b is not null'))) }} as block
     from blockable
 ),
 
+{% set length_near = "(length(fuzzy_key) + d)" -%}
 group_blocks as (
-    select entity_type, match_key, unnest(list_distinct(list_filter([
-        case when entity_type = 'person' and n_tokens = 1 then 'lp:' || left(match_key, 3) end,
-        case when entity_type = 'person' then 'ls:' || right(last_token, 3) end,
-        case when entity_type = 'weapon_system' and n_tokens = 1 then 'w:' || match_key end,
-        case when entity_type = 'weapon_system' then 'd:' || designation end,
-        case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end,
-        'o:' || left(oblast_stem, 3),
-        case when entity_type = 'location' then 'q:' || place_key end
-    ] || {{ directed_blocks('a', 'acronym_initials', 'name_initials') }}
-      || {{ directed_blocks('h', 'bare_honorific_words', 'honorific_words', 4) }}
-      || case when word_blocked then list_transform(own_words, lambda w: 'tp:' || left(w, 3))
-            || list_transform(own_romanised_words, lambda w: 'tr:' || left(w, 3))
-            || list_transform(own_words, lambda w: 'ts:' || right(w, 3)) else
-            list_transform([-2, -1, 0, 1, 2], lambda d: 'p:' || left(fuzzy_key, 3) || (len(fuzzy_key) + d))
-            || list_transform([-2, -1, 0, 1, 2], lambda d: 's:' || right(fuzzy_key, 3) || (len(fuzzy_key) + d))
-            || case when len(fuzzy_key) <= 9
-                then list_transform(
-                    [-1, 0, 1], lambda d: 'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || (len(fuzzy_key) + d)
-                )
-                else [] end
-        end,
-        lambda b: b is not null))) as block
+    select entity_type, match_key, {{ unnest_list(list_unique(list_keep(
+        list_concat(list_concat(list_concat(list_literal([
+            "case when entity_type = 'person' and n_tokens = 1 then 'lp:' || left(match_key, 3) end",
+            "case when entity_type = 'person' then 'ls:' || right(last_token, 3) end",
+            "case when entity_type = 'weapon_system' and n_tokens = 1 then 'w:' || match_key end",
+            "case when entity_type = 'weapon_system' then 'd:' || designation end",
+            "case when entity_type in ('military_unit', 'organization') then 'c:' || countryless_key end",
+            "'o:' || left(oblast_stem, 3)",
+            "case when entity_type = 'location' then 'q:' || place_key end",
+        ]),
+            directed_blocks('a', 'acronym_initials', 'name_initials')),
+            directed_blocks('h', 'bare_honorific_words', 'honorific_words', 4)),
+            "case when word_blocked then " ~ word_blocks ~ " else "
+            ~ list_concat(list_concat(
+                list_map(list_literal(['-2', '-1', '0', '1', '2']), 'd', "'p:' || left(fuzzy_key, 3) || " ~ as_text(length_near)),
+                list_map(list_literal(['-2', '-1', '0', '1', '2']), 'd', "'s:' || right(fuzzy_key, 3) || " ~ as_text(length_near))),
+                "case when length(fuzzy_key) <= 9 then "
+                ~ list_map(list_literal(['-1', '0', '1']), 'd',
+                    "'f:' || left(fuzzy_key, 1) || right(fuzzy_key, 1) || " ~ as_text(length_near))
+                ~ " else " ~ empty_string_array() ~ " end")
+            ~ " end"),
+        'b', 'b is not null'))) }} as block
     from unmatched
 ),
 
@@ -540,27 +539,29 @@ pairs as (
         t.target_side,
         case
             when g.entity_type = 'person' and g.n_tokens = 1 and t.n_tokens > 1
-                and damerau_levenshtein(g.match_key, t.last_token) <= case when len(g.match_key) < 6 then 0 else 1 end
+                and damerau_levenshtein(g.match_key, t.last_token)
+                <= case when length(g.match_key) < 6 then 0 else 1 end
                 then 'surname'
             when g.entity_type = 'person' and g.n_tokens > 1 and t.n_tokens > 1 and g.n_tokens <> t.n_tokens
                 and g.first_token = t.first_token and g.last_token = t.last_token
                 then 'surname'
-            when g.entity_type = 'person' and g.n_tokens = 2 and t.n_tokens >= 2 and len(g.first_token) = 1
-                and len(t.first_token) > 1 and left(t.first_token, 1) = g.first_token and g.last_token = t.last_token
+            when g.entity_type = 'person' and g.n_tokens = 2 and t.n_tokens >= 2 and length(g.first_token) = 1
+                and length(t.first_token) > 1 and left(t.first_token, 1) = g.first_token and g.last_token = t.last_token
                 then 'surname'
             when g.entity_type = 'location' and g.designators = 'oblast' and t.designators = 'oblast'
-                and g.n_tokens = 2 and t.n_tokens = 2 and least(len(g.oblast_stem), len(t.oblast_stem)) >= 3
-                and (starts_with(t.oblast_stem, g.oblast_stem) or starts_with(g.oblast_stem, t.oblast_stem))
+                and g.n_tokens = 2 and t.n_tokens = 2 and least(length(g.oblast_stem), length(t.oblast_stem)) >= 3
+                and ({{ text_starts_with('t.oblast_stem', 'g.oblast_stem') }}
+                    or {{ text_starts_with('g.oblast_stem', 't.oblast_stem') }})
                 then 'rule'
             when g.entity_type = 'weapon_system' and g.designation is not null and g.designation = t.designation
                 and g.numbers = t.numbers and g.variant_letters = t.variant_letters
                 -- one side is the bare designation, or both name it alike (S-350 Vityaz is not
                 -- Supercam S350)
-                and (len(g.name_words) = 0 or len(t.name_words) = 0
-                    or len(list_intersect(g.name_words, t.name_words)) > 0)
+                and ({{ list_size('g.name_words') }} = 0 or {{ list_size('t.name_words') }} = 0
+                    or {{ lists_overlap('g.name_words', 't.name_words') }})
                 then 'designation'
             when g.entity_type = 'weapon_system' and g.n_tokens = 1 and g.numbers = '' and t.designation is not null
-                and list_contains(t.tokens, g.match_key)
+                and {{ list_has('t.tokens', 'g.match_key') }}
                 then 'designation'
             when g.entity_type in ('military_unit', 'organization') and g.countryless_key = t.countryless_key
                 and (g.countries = '' or t.countries = '')
@@ -568,8 +569,8 @@ pairs as (
             -- an organisation's acronym and a long form whose initials spell it (with or without
             -- the country), of no other country
             when g.entity_type = 'organization'
-                and (list_has_any(g.acronym_initials, t.name_initials)
-                    or list_has_any(g.name_initials, t.acronym_initials))
+                and ({{ lists_overlap('g.acronym_initials', 't.name_initials') }}
+                    or {{ lists_overlap('g.name_initials', 't.acronym_initials') }})
                 and (g.countries = '' or t.countries = '' or g.countries = t.countries)
                 then 'acronym'
             -- a unit named by its honorific alone and the unit named after it
@@ -590,7 +591,7 @@ pairs as (
         jaro_winkler_similarity(g.fuzzy_key, t.fuzzy_key) as similarity,
         g.fuzzy_key as group_fuzzy_key,
         t.fuzzy_key as target_fuzzy_key,
-        least(len(g.fuzzy_key), len(t.fuzzy_key)) as shorter_length,
+        least(length(g.fuzzy_key), length(t.fuzzy_key)) as shorter_length,
         g.numbers = t.numbers
             and g.designators = t.designators
             and g.countries = t.countries
@@ -601,13 +602,15 @@ pairs as (
             and not (g.entity_type in ('location', 'person') and g.n_tokens <> t.n_tokens)
             and not (
                 g.entity_type = 'location'
-                and (starts_with(g.match_key, t.match_key) or starts_with(t.match_key, g.match_key))
+                and ({{ text_starts_with('g.match_key', 't.match_key') }}
+                    or {{ text_starts_with('t.match_key', 'g.match_key') }})
             )
             -- the same for a place's first word when a qualifier follows (Toretsk / Torez,
             -- Donetsk Oblast)
             and not (
                 g.entity_type = 'location' and g.first_token <> t.first_token
-                and (starts_with(g.first_token, t.first_token) or starts_with(t.first_token, g.first_token))
+                and ({{ text_starts_with('g.first_token', 't.first_token') }}
+                    or {{ text_starts_with('t.first_token', 'g.first_token') }})
             )
             -- an acronym or a model code is exact: one letter makes another organisation or model
             and not (g.entity_type in ('organization', 'weapon_system') and g.short_words <> t.short_words)
@@ -761,11 +764,9 @@ review as (
     select
         entity_type,
         match_key,
-        list(
-            {'candidate_name': target_name, 'candidate_entity_id': target_entity_id,
-             'score': round(score, 4), 'reason': reason}
-            order by score desc, target_name
-        ) as review_candidates
+        {{ array_agg_ordered(struct_of({
+            'candidate_name': 'target_name', 'candidate_entity_id': 'target_entity_id',
+            'score': round_places('score', 4), 'reason': 'reason'}), '-score, target_name') }} as review_candidates
     from (
         select
             scored.entity_type,

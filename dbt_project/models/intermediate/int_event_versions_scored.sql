@@ -112,7 +112,7 @@ version_evidence as (
     select
         version_id,
         count(*) as n_independent_sources,
-        round(1 - {{ ordered_product('1 - evidence') }}, 4) as confidence_score,
+        {{ round_places('1 - ' ~ ordered_product('1 - evidence'), 4) }} as confidence_score,
         max(case when is_assertive then 1 else 0 end) = 1
             and max(case when is_only_doubtful then 1 else 0 end) = 1 as is_disputed
     from group_evidence
