@@ -77,7 +77,7 @@ def jaro_winkler_similarity(left: str | None, right: str | None) -> float | None
     the last bit otherwise), so it is computed exactly and rounded once. Empty text scores 0."""
     from rapidfuzz.distance import Jaro
 
-    if left is None or right is None:
+    if not isinstance(left, str) or not isinstance(right, str):
         return None
     if not left or not right:
         return 0.0
@@ -94,11 +94,15 @@ def damerau_levenshtein(left: str | None, right: str | None) -> int | None:
     """DuckDB's `damerau_levenshtein` (unrestricted: rapidfuzz's is the same distance)."""
     from rapidfuzz.distance import DamerauLevenshtein
 
-    return None if left is None or right is None else int(DamerauLevenshtein.distance(left, right))
+    if not isinstance(left, str) or not isinstance(right, str):
+        return None
+    return int(DamerauLevenshtein.distance(left, right))
 
 
 # The functions DuckDB has and Spark lacks, by the name the models call them, with their Spark
 # return types (tests/unit/test_spark_engine.py compares them with DuckDB's on the seeds' names).
+# Arrow hands a null text to them as None, or as NaN (a float) when a batch's column is all
+# nulls: any non-text is null.
 PYTHON_FUNCTIONS: Mapping[str, tuple[Callable[[str | None, str | None], object], str]] = {
     "jaro_winkler_similarity": (jaro_winkler_similarity, "double"),
     "damerau_levenshtein": (damerau_levenshtein, "bigint"),

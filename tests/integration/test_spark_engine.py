@@ -26,6 +26,7 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.transform.dbt_in_process import stream_dbt
 from tests.conftest import make_event, write_jsonl
 from tests.integration.conftest import dbt, settings_for
+from tools.entity_eval import label_records, load_labels
 
 pytestmark = pytest.mark.integration
 
@@ -52,6 +53,8 @@ PORTED = {
         "int_entity_names_keyed",
         "int_outlet_names_resolved",
         "int_claims_resolved",
+        "int_entity_spellings_registered",
+        "int_entity_mentions_resolved",
     ],
 }
 
@@ -82,12 +85,14 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Three files landed as the pipeline lands them: clean records, a broken line (a quarantine
-    row) and the hostile records."""
+    """Four files landed as the pipeline lands them: clean records, a broken line (a quarantine
+    row), the hostile records and the first half of the labelled entity mentions (the second
+    half arrives with the incremental build, so that the registry meets known spellings)."""
     settings = replace(settings_for(tmp_path_factory.mktemp("spark")), engine="spark")
     write_jsonl(settings.landing_dir / "a.jsonl", [make_event(f"a{i}", [("Reuters", "certain")]) for i in range(3)])
     write_jsonl(settings.landing_dir / "b.jsonl", [make_event("b1", [("AP", "likely")]), "{broken"])
     write_jsonl(settings.landing_dir / "c.jsonl", HOSTILE)
+    write_jsonl(settings.landing_dir / "labelled.jsonl", labelled_records(first_half=True))
     settings.warehouse_dir.mkdir(parents=True)
     with duckdb.connect(str(settings.working_db)) as con:
         ensure_raw_schema(con)
@@ -101,6 +106,16 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         )
     assert sum(result.rows_quarantined for result in results) == 1  # the hostile records all load
     return settings
+
+
+def labelled_records(*, first_half: bool) -> list[dict[str, object] | str]:
+    """Records naming half of the labelled mentions (tests/fixtures/entity_eval): spellings the
+    resolver's every layer meets, from key matches to fuzzy ones and their look-alikes."""
+    labels = load_labels()
+    half = labels.height // 2
+    if first_half:
+        return list(label_records(labels.head(half)))
+    return list(label_records(labels.tail(labels.height - half), first_number=50_000))
 
 
 def require_java() -> None:
@@ -196,6 +211,7 @@ def test_the_ported_models_build_the_same_rows_on_both_engines(landed: Settings,
         [
             make_event("a1", [("Reuters", "certain"), ("AP", "likely")], extracted_at="2026-05-31T09:00:00.000Z"),
             make_event("d1", [("BBC", "unclear")], story="9000002"),
+            *labelled_records(first_half=False),
         ],
     )
     build_on_both(landed, tmp_path / "second", "run", *models)
@@ -297,14 +313,17 @@ def test_one_edit_tests_agree_with_damerau_levenshtein_on_both_engines(
     spark: object, compile_targets: Path, tmp_path: Path
 ) -> None:
     """On Spark the resolver's one-edit tests are spelled out over the positions (a Python
-    function cannot run in a lambda); on DuckDB they are damerau_levenshtein <= 1 and = 1."""
+    function cannot run in a lambda); on DuckDB they are damerau_levenshtein <= 1 and = 1. The
+    registered Python functions give DuckDB's values, nulls included (a column of nulls reaches
+    them as NaN)."""
     pairs = EDIT_PAIRS + [(b, a) for a, b in EDIT_PAIRS]
     assert_same_on_both(
         spark,
         compile_targets,
         tmp_path,
         {"l": [a for a, _ in pairs], "r": [b for _, b in pairs]},
-        "{{ at_most_one_edit('l', 'r') }}, {{ one_edit_apart('l', 'r') }}",
+        "{{ at_most_one_edit('l', 'r') }}, {{ one_edit_apart('l', 'r') }},"
+        " damerau_levenshtein(l, r), jaro_winkler_similarity(l, r), damerau_levenshtein(r, {{ as_text('null') }})",
     )
 
 

@@ -29,6 +29,8 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    spark_stages=['keyed', 'groups', 'key_matched', 'features', 'pairs', 'scored', 'resolved_pairs', 'decided'],
+    post_hook="{{ drop_stages() }}",
 ) }}
 
 {#- A run without new spellings adds nothing; it need not compare every registered key. -#}
