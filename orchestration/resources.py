@@ -64,6 +64,7 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     spark_executor_memory: str
     spark_shuffle_partitions: int
     spark_conf: str
+    spark_table_format: str
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -92,6 +93,7 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         settings = self.settings
         return {
             "WAREHOUSE_ENGINE": settings.engine,
+            "SPARK_TABLE_FORMAT": settings.spark_table_format,
             "WAREHOUSE_DB_PATH": str(settings.working_db),
             "DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
             "DUCKDB_THREADS": str(settings.duckdb_threads),

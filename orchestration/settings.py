@@ -75,6 +75,9 @@ def _float(name: str, default: float) -> float:
 
 # WAREHOUSE_ENGINE: DuckDB, embedded (the default), or Spark (a local or standalone cluster).
 ENGINES = ("duckdb", "spark")
+# SPARK_TABLE_FORMAT: how Spark stores the dbt tables. Parquet needs nothing beyond Spark; Delta
+# and Iceberg need their jars on the cluster (docs/scale-out.md).
+SPARK_TABLE_FORMATS = ("parquet", "delta", "iceberg")
 
 
 @dataclass(frozen=True)
@@ -95,10 +98,15 @@ class Settings:
     spark_executor_memory: str = "1g"
     spark_shuffle_partitions: int = 8
     spark_conf: str = ""
+    spark_table_format: str = "parquet"
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"WAREHOUSE_ENGINE={self.engine!r}: expected one of {', '.join(ENGINES)}")
+        if self.spark_table_format not in SPARK_TABLE_FORMATS:
+            raise ValueError(
+                f"SPARK_TABLE_FORMAT={self.spark_table_format!r}: expected one of {', '.join(SPARK_TABLE_FORMATS)}"
+            )
 
     @property
     def working_db(self) -> Path:
@@ -211,4 +219,5 @@ def load_settings() -> Settings:
         spark_executor_memory=os.environ.get("SPARK_EXECUTOR_MEMORY", "1g"),
         spark_shuffle_partitions=max(1, int(_float("SPARK_SHUFFLE_PARTITIONS", 8))),
         spark_conf=os.environ.get("SPARK_CONF", ""),
+        spark_table_format=os.environ.get("SPARK_TABLE_FORMAT", "parquet").strip().lower() or "parquet",
     )

@@ -4,10 +4,35 @@
     timelines and the entity dimension, both sized by entities × days, not by events; on a full
     build nothing differs and nothing is written. -#}
 {% macro rename_timeline_entities() -%}
+    {{ return(adapter.dispatch('rename_timeline_entities', 'event_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__rename_timeline_entities() -%}
     update {{ this }} as timelines
     set canonical_name = entities.canonical_name, entity_type = entities.entity_type
     from {{ ref('dim_entities') }} as entities
     where entities.entity_id = timelines.entity_id
         and (entities.canonical_name is distinct from timelines.canonical_name
             or entities.entity_type is distinct from timelines.entity_type)
+{%- endmacro %}
+
+{#- Parquet tables cannot UPDATE: the table's next version, every row with its entity's current
+    name and type, replaces it (as macros/spark_incremental.sql replaces rows). -#}
+{% macro spark__rename_timeline_entities() -%}
+    {%- set next = this.incorporate(path={'identifier': this.identifier ~ '__dbt_next'}) -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- if column.name in ('canonical_name', 'entity_type') -%}
+            {%- do columns.append('case when entities.entity_id is null then timelines.' ~ column.name
+                ~ ' else entities.' ~ column.name ~ ' end as ' ~ column.name) -%}
+        {%- else -%}
+            {%- do columns.append('timelines.' ~ column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists ' ~ next) -%}
+    {%- do run_query('create table ' ~ next ~ ' using ' ~ config.get('file_format', 'parquet') ~ ' as select '
+        ~ columns | join(', ') ~ ' from ' ~ this ~ ' as timelines left join ' ~ ref('dim_entities')
+        ~ ' as entities on entities.entity_id = timelines.entity_id') -%}
+    {%- do run_query('drop table ' ~ this) -%}
+    alter table {{ next }} rename to {{ this }}
 {%- endmacro %}

@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 from orchestration.spark_engine import (
     damerau_levenshtein,
@@ -30,6 +31,18 @@ def test_the_engine_is_duckdb_unless_the_environment_says_spark(monkeypatch: pyt
     assert load_settings().engine == "spark"
     monkeypatch.setenv("WAREHOUSE_ENGINE", "snowflake")
     with pytest.raises(ValueError, match=r"WAREHOUSE_ENGINE='snowflake': expected one of duckdb, spark"):
+        load_settings()
+
+
+def test_the_table_format_is_parquet_unless_the_environment_names_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPARK_TABLE_FORMAT", raising=False)
+    assert load_settings().spark_table_format == "parquet"
+    monkeypatch.setenv("SPARK_TABLE_FORMAT", "Delta")
+    settings = load_settings()
+    assert settings.spark_table_format == "delta"
+    assert WarehouseResource.from_settings(settings).dbt_env()["SPARK_TABLE_FORMAT"] == "delta"  # what dbt reads
+    monkeypatch.setenv("SPARK_TABLE_FORMAT", "csv")
+    with pytest.raises(ValueError, match=r"SPARK_TABLE_FORMAT='csv': expected one of parquet, delta, iceberg"):
         load_settings()
 
 

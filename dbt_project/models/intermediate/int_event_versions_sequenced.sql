@@ -36,7 +36,7 @@ final as (
         extracted_at,
         extracted_at as valid_from,
         lead(extracted_at) over (partition by event_id order by extracted_at) as valid_to,
-        row_number() over (partition by event_id order by extracted_at) as version_number,
+        cast(row_number() over (partition by event_id order by extracted_at) as bigint) as version_number,
         lead(extracted_at) over (partition by event_id order by extracted_at) is null as is_current
     from selected
 )

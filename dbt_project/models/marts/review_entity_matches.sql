@@ -17,7 +17,7 @@ candidates as (
     select
         mention_name,
         entity_type,
-        unnest(review_candidates) as candidate
+        {{ unnest_list('review_candidates') }} as candidate
     from registered
 ),
 
