@@ -11,8 +11,8 @@ final as (
     select event_id, version_id, stated_source_count, n_outlets, quality_flags
     from versions
     where (stated_source_count <> n_outlets and source_count_consistent)
-       or (not source_count_consistent and len(quality_flags) = 0)
-       or (not status_consistent and len(quality_flags) = 0)
+       or (not source_count_consistent and {{ list_size('quality_flags') }} = 0)
+       or (not status_consistent and {{ list_size('quality_flags') }} = 0)
 )
 
 select * from final
