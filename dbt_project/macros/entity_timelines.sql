@@ -16,10 +16,17 @@
             or entities.entity_type is distinct from timelines.entity_type)
 {%- endmacro %}
 
-{#- Parquet tables cannot UPDATE: the table's next version, every row with its entity's current
-    name and type, replaces it (as macros/spark_incremental.sql replaces rows). -#}
+{#- Parquet tables cannot UPDATE: when a row's entity has a new name or type, the table's next
+    version, every row with its entity's current name and type, replaces it
+    (macros/spark_incremental.sql: spark_swap_in). As on DuckDB, nothing is written otherwise. -#}
 {% macro spark__rename_timeline_entities() -%}
-    {%- set next = this.incorporate(path={'identifier': this.identifier ~ '__dbt_next'}) -%}
+    {%- set renamed = query_constant('select count(*) from ' ~ this ~ ' as timelines inner join '
+        ~ ref('dim_entities') ~ ' as entities on entities.entity_id = timelines.entity_id'
+        ~ ' where not (entities.canonical_name <=> timelines.canonical_name'
+        ~ ' and entities.entity_type <=> timelines.entity_type)') | int -%}
+    {%- if renamed == 0 -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set columns = [] -%}
     {%- for column in adapter.get_columns_in_relation(this) -%}
         {%- if column.name in ('canonical_name', 'entity_type') -%}
@@ -29,10 +36,6 @@
             {%- do columns.append('timelines.' ~ column.name) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- do run_query('drop table if exists ' ~ next) -%}
-    {%- do run_query('create table ' ~ next ~ ' using ' ~ config.get('file_format', 'parquet') ~ ' as select '
-        ~ columns | join(', ') ~ ' from ' ~ this ~ ' as timelines left join ' ~ ref('dim_entities')
-        ~ ' as entities on entities.entity_id = timelines.entity_id') -%}
-    {%- do run_query('drop table ' ~ this) -%}
-    alter table {{ next }} rename to {{ this }}
+    {{ spark_swap_in(this, 'select ' ~ columns | join(', ') ~ ' from ' ~ this ~ ' as timelines left join '
+        ~ ref('dim_entities') ~ ' as entities on entities.entity_id = timelines.entity_id') }}
 {%- endmacro %}

@@ -36,17 +36,29 @@
     (a relation with those columns), plus every row of `source` (the new rows), as the new
     `target`. Runs the build and the drop here; returns the rename, dbt's main statement. -#}
 {% macro spark_replace_rows(source, target, keys, changed) %}
-    {%- set next = target.incorporate(path={'identifier': target.identifier ~ '__dbt_next'}) -%}
     {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
-    {%- do run_query('drop table if exists ' ~ next) -%}
-    {%- call statement('build_next') -%}
-        create table {{ next }} using {{ config.get('file_format', 'parquet') }} as
+    {%- set next_rows -%}
         select {{ columns }} from {{ target }} as kept
         left anti join (select distinct {{ keys | join(', ') }} from {{ changed }}) as changed
             on {% for key in keys %}kept.{{ key }} = changed.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
         union all
         select {{ columns }} from {{ source }}
-    {%- endcall -%}
-    {%- do adapter.drop_relation(target) -%}
-    alter table {{ next }} rename to {{ target }}
+    {%- endset -%}
+    {{ return(spark_swap_in(target, next_rows)) }}
+{% endmacro %}
+
+{#- `target` replaced by the rows of `sql` (which may read it), as above: `<table>__dbt_next`
+    written and the old table dropped here; returns the rename, for the caller to run last. -#}
+{% macro spark_swap_in(target, sql) %}
+    {%- set next = target.incorporate(path={'identifier': target.identifier ~ '__dbt_next'}) -%}
+    {%- do spark_create_table(next, sql) -%}
+    {%- do run_query('drop table ' ~ target) -%}
+    {{ return('alter table ' ~ next ~ ' rename to ' ~ target) }}
+{% endmacro %}
+
+{#- The table `relation` (replaced if it exists) holding the rows of `sql`, in the project's table
+    format (SPARK_TABLE_FORMAT). -#}
+{% macro spark_create_table(relation, sql) %}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    {%- do run_query('create table ' ~ relation ~ ' using ' ~ config.get('file_format') ~ ' as ' ~ sql) -%}
 {% endmacro %}

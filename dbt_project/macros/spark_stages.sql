@@ -37,9 +37,8 @@
     {%- for name, text in parts.ctes -%}
         {%- if name in stages -%}
             {%- set stage = _stage_relation(name) -%}
-            {%- do run_query('drop table if exists ' ~ stage) -%}
-            {%- do run_query('create table ' ~ stage ~ ' using ' ~ config.get('file_format', 'parquet') ~ ' as '
-                ~ parts.head ~ '\n' ~ (defined + [text]) | join(',\n\n') ~ '\nselect * from ' ~ name) -%}
+            {%- do spark_create_table(stage, parts.head ~ '\n' ~ (defined + [text]) | join(',\n\n')
+                ~ '\nselect * from ' ~ name) -%}
             {%- do defined.append(name ~ ' as (select * from ' ~ stage ~ ')') -%}
         {%- else -%}
             {%- do defined.append(text) -%}

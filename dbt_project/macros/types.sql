@@ -19,8 +19,13 @@
     the count: the engines' own means of decimals differ in the last bit (DuckDB's avg of 0.56,
     0.56, 0.56 is 0.5599999999999999, Spark's 0.56). -#}
 {% macro exact_avg(expression) -%}
-    (cast(sum(cast({{ expression }} as {{ dbt.type_numeric() }})) as {{ type_double() }})
-        / nullif(count({{ expression }}), 0))
+    {{ exact_mean('sum(cast(' ~ expression ~ ' as ' ~ dbt.type_numeric() ~ '))', 'count(' ~ expression ~ ')') }}
+{%- endmacro %}
+
+{#- A mean from an exact decimal sum and a count: the sum as one double, divided (null for no
+    rows), which both engines compute alike. -#}
+{% macro exact_mean(decimal_sum, count) -%}
+    (cast({{ decimal_sum }} as {{ type_double() }}) / nullif({{ count }}, 0))
 {%- endmacro %}
 
 {#- `expr` as text in every engine (Spark has no bare `varchar`). -#}

@@ -40,9 +40,8 @@ final as (
         cast(days.n_likely as {{ type_double() }}) / days.n_claims as share_likely,
         cast(days.n_possible as {{ type_double() }}) / days.n_claims as share_possible,
         cast(days.n_doubtful as {{ type_double() }}) / days.n_claims as share_doubtful,
-        -- the exact sum as one double, then divided: the same double on both engines (DuckDB divides a
-        -- decimal as doubles, Spark exactly)
-        cast(days.sum_event_confidence as {{ type_double() }}) / nullif(days.n_events, 0) as avg_event_confidence,
+        -- the same double on both engines (DuckDB divides a decimal as doubles, Spark exactly)
+        {{ exact_mean('days.sum_event_confidence', 'days.n_events') }} as avg_event_confidence,
         days.first_reported_at,
         days.last_reported_at
     from outlets
